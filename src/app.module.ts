@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
+import { ConfigModule } from './config/config.module';
+import { EnvironmentVariables } from './config/env';
+import { AuthGuard } from './guards/auth.guard';
+import { HealthController } from './health/health.controller';
+import { DatabaseModule } from './infrastructure/database/database.module';
+import { RedisModule } from './infrastructure/redis/redis.module';
+import { FEATURE_MODULES } from './modules';
+import { TokenModule } from './modules/auth/token.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(env: EnvironmentVariables): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(env), DatabaseModule, RedisModule, TokenModule, ...FEATURE_MODULES],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_GUARD, useExisting: AuthGuard },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}

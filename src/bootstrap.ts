@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { createValidationPipe } from './common/pipes/validation.pipe';
+import { EnvironmentVariables } from './config/env';
+import { createLogger, requestLogger } from './infrastructure/logging/request-logger';
+import { PinoNestLogger } from './infrastructure/logging/nest-logger';
+
+export const API_PREFIX = 'api/v1';
+
+/** Builds the configured app (not listening): used by main.ts, the dev start and e2e tests alike. */
+export async function createApp(env: EnvironmentVariables): Promise<INestApplication> {
+  const logger = createLogger(env.LOG_LEVEL);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
+    logger: env.LOG_LEVEL === 'silent' ? false : new PinoNestLogger(logger),
+    abortOnError: false,
+    bodyParser: true,
+  });
+  app.useBodyParser('json', { limit: '256kb' });
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  if (env.LOG_LEVEL !== 'silent') app.use(requestLogger(logger));
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  app.enableCors();
+  if (env.SWAGGER_ENABLED === 'true') setupSwagger(app);
+  return app;
+}
+
+export function setupSwagger(app: INestApplication): void {
+  const config = new DocumentBuilder()
+    .setTitle('Connecto API')
+    .setDescription('Group-travel chat: auth, travels, planets, messages, search, media. Socket.IO events are described in API.md.')
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+}

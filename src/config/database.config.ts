@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { SnakeNamingStrategy } from '../common/database/snake-naming.strategy';
+import { RefreshToken } from '../modules/auth/refresh-token.entity';
+import { Media } from '../modules/media/media.entity';
+import { MessageReadReceipt } from '../modules/message/message-read-receipt.entity';
+import { Message } from '../modules/message/message.entity';
+import { PlanetUser } from '../modules/planet/planet-user.entity';
+import { Planet } from '../modules/planet/planet.entity';
+import { TravelUser } from '../modules/travel/travel-user.entity';
+import { Travel } from '../modules/travel/travel.entity';
+import { Profile } from '../modules/user/profile.entity';
+import { User } from '../modules/user/user.entity';
+import type { EnvironmentVariables } from './env';
+
+export const ENTITIES = [User, Profile, Travel, TravelUser, Planet, PlanetUser, Message, MessageReadReceipt, Media, RefreshToken];
+
+/** Migrations as compiled JS under dist/ or as TS sources (CLI through ts-node, jest). */
+export const MIGRATIONS_GLOB = join(__dirname, '..', '..', 'migration', '*.{ts,js}');
+
+export type DatabaseEnv = Pick<
+  EnvironmentVariables,
+  | 'DATABASE_HOST'
+  | 'DATABASE_PORT'
+  | 'DATABASE_USER'
+  | 'DATABASE_PASSWORD'
+  | 'DATABASE_NAME'
+  | 'DATABASE_MAX_CONNECTIONS'
+  | 'DATABASE_MIN_CONNECTIONS'
+  | 'DATABASE_CONNECTION_TIMEOUT'
+  | 'DATABASE_APPLICATION_NAME'
+  | 'DATABASE_LOGGING'
+>;
+
+/**
+ * The one place the DataSource is described; the app, the TypeORM CLI (ormconfig.ts), tests and
+ * benchmarks all build theirs here. Pool settings follow the seed: max 20, min 5, 30 s connection
+ * timeout, 30 s idle timeout, and an application_name that shows in pg_stat_activity.
+ */
+export function databaseOptions(env: DatabaseEnv, overrides: Partial<{ database: string; max: number; min: number }> = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    host: env.DATABASE_HOST,
+    port: env.DATABASE_PORT,
+    username: env.DATABASE_USER,
+    password: env.DATABASE_PASSWORD || undefined,
+    database: overrides.database ?? env.DATABASE_NAME,
+    applicationName: env.DATABASE_APPLICATION_NAME,
+    uuidExtension: 'pgcrypto',
+    entities: ENTITIES,
+    migrations: [MIGRATIONS_GLOB],
+    migrationsTableName: 'typeorm_migrations',
+    migrationsTransactionMode: 'each',
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrationsRun: false,
+    logging: env.DATABASE_LOGGING === 'true' ? ['query', 'error'] : ['error'],
+    extra: {
+      max: overrides.max ?? env.DATABASE_MAX_CONNECTIONS,
+      min: overrides.min ?? env.DATABASE_MIN_CONNECTIONS,
+      connectionTimeoutMillis: env.DATABASE_CONNECTION_TIMEOUT,
+      idleTimeoutMillis: 30000,
+      application_name: env.DATABASE_APPLICATION_NAME,
+    },
+  };
+}
+
+export function createDataSource(env: DatabaseEnv, overrides?: Parameters<typeof databaseOptions>[1]): DataSource {
+  return new DataSource(databaseOptions(env, overrides));
+}

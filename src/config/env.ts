@@ -1,0 +1,125 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+
+/** Values that ship in .env.example; production refuses to start with them. */
+export const EXAMPLE_SECRETS = ['change-me-access-secret', 'change-me-refresh-pepper'];
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/**
+ * Every environment variable the app reads, validated once at boot.
+ * Documented one by one in `.env.example`.
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(trim) @IsString()
+  DATABASE_HOST = '127.0.0.1';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  DATABASE_PORT = 5432;
+
+  @IsString()
+  DATABASE_USER = 'postgres';
+
+  @IsString()
+  DATABASE_PASSWORD = '';
+
+  @Transform(trim) @IsString() @MinLength(1)
+  DATABASE_NAME = 'connecto';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  DATABASE_MAX_CONNECTIONS = 20;
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(1000)
+  DATABASE_MIN_CONNECTIONS = 5;
+
+  @Type(() => Number) @IsInt() @Min(100)
+  DATABASE_CONNECTION_TIMEOUT = 30000;
+
+  @IsString() @MinLength(1)
+  DATABASE_APPLICATION_NAME = 'connecto-api';
+
+  @IsIn(['true', 'false'])
+  DATABASE_LOGGING = 'false';
+
+  @Transform(trim) @IsString()
+  REDIS_HOST = '127.0.0.1';
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(65535)
+  REDIS_PORT = 6379;
+
+  @IsOptional() @IsString()
+  REDIS_PASSWORD?: string;
+
+  @Type(() => Number) @IsInt() @Min(0) @Max(15)
+  REDIS_DB = 0;
+
+  @IsString()
+  REDIS_KEY_PREFIX = 'connecto:';
+
+  @IsString() @MinLength(16)
+  JWT_ACCESS_SECRET = 'change-me-access-secret';
+
+  @Type(() => Number) @IsInt() @Min(30) @Max(86400)
+  JWT_ACCESS_TTL_SECONDS = 900;
+
+  @IsString() @MinLength(16)
+  REFRESH_TOKEN_PEPPER = 'change-me-refresh-pepper';
+
+  @Type(() => Number) @IsInt() @Min(60)
+  REFRESH_TOKEN_TTL_SECONDS = 2592000;
+
+  @Type(() => Number) @IsInt() @Min(4) @Max(15)
+  BCRYPT_ROUNDS = 10;
+
+  @IsIn(['true', 'false'])
+  SWAGGER_ENABLED = 'true';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates `env` (default: process.env) and returns typed values, or throws one readable ConfigError. */
+export function validateEnv(env: NodeJS.ProcessEnv = process.env): EnvironmentVariables {
+  const known = new EnvironmentVariables();
+  const input: Record<string, unknown> = {};
+  for (const key of Object.keys(known)) {
+    const raw = env[key];
+    if (raw !== undefined && raw !== '') input[key] = raw;
+  }
+  if (env.REDIS_PASSWORD) input.REDIS_PASSWORD = env.REDIS_PASSWORD;
+  const config = plainToInstance(EnvironmentVariables, input, { exposeDefaultValues: true });
+  const errors = validateSync(config, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const problems = errors
+      .map((e) => `${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join(', ')}`)
+      .join('; ');
+    throw new ConfigError(`Invalid configuration (see .env.example): ${problems}`);
+  }
+  if (config.DATABASE_MIN_CONNECTIONS > config.DATABASE_MAX_CONNECTIONS) {
+    throw new ConfigError(
+      `Invalid configuration: DATABASE_MIN_CONNECTIONS (${config.DATABASE_MIN_CONNECTIONS}) exceeds DATABASE_MAX_CONNECTIONS (${config.DATABASE_MAX_CONNECTIONS})`,
+    );
+  }
+  if (config.NODE_ENV === 'production') {
+    const weak = (['JWT_ACCESS_SECRET', 'REFRESH_TOKEN_PEPPER'] as const).filter(
+      (k) => EXAMPLE_SECRETS.includes(config[k]) || config[k].length < 32,
+    );
+    if (weak.length > 0) {
+      throw new ConfigError(
+        `Refusing to start in production: ${weak.join(', ')} still hold the example value or are shorter than 32 characters; set real secrets`,
+      );
+    }
+  }
+  return config;
+}

@@ -1,0 +1,31 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { CurrentUserData } from '../common/decorators/current-user.decorator';
+import { IS_PUBLIC } from '../common/decorators/public.decorator';
+import { AppException } from '../common/errors/app.exception';
+import { TokenService } from '../modules/auth/token.service';
+
+/**
+ * REST authentication: a valid Bearer access token, or 401. Registered globally (so no route is
+ * public by accident) and usable per controller as `@UseGuards(AuthGuard)`; `@Public()` opts out.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    if (context.getType() !== 'http') return true;
+    const req = context.switchToHttp().getRequest<Request & { user?: CurrentUserData }>();
+    if (req.user) return true;
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+    const token = TokenService.bearer(req.headers.authorization);
+    if (!token) throw AppException.unauthorized('Missing Authorization: Bearer <accessToken> header');
+    req.user = this.tokens.verifyAccess(token);
+    return true;
+  }
+}

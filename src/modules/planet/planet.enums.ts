@@ -1,0 +1,4 @@
+export enum PlanetRole {
+  ADMIN = 'ADMIN',
+  MEMBER = 'MEMBER',
+}

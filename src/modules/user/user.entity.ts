@@ -1,0 +1,72 @@
+import {
+  Column,
+  CreateDateColumn,
+  DeleteDateColumn,
+  Entity,
+  Index,
+  OneToMany,
+  OneToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { BaseActiveRecord } from '../../common/database/base-active-record';
+import type { TravelUser } from '../travel/travel-user.entity';
+import type { Profile } from './profile.entity';
+
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+@Entity('user')
+@Index('UQ_user_email_lower', { synchronize: false })
+export class User extends BaseActiveRecord {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  /** Stored lower-cased; a unique index on lower(email) keeps it case-insensitive. */
+  @Column({ type: 'varchar', length: 254 })
+  email!: string;
+
+  @Column({ type: 'varchar', length: 100, select: false })
+  passwordHash!: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @DeleteDateColumn({ type: 'timestamptz' })
+  deletedAt!: Date | null;
+
+  @OneToOne('Profile', (profile: Profile) => profile.user, { eager: false })
+  profile?: Profile;
+
+  @OneToMany('TravelUser', (tu: TravelUser) => tu.user, { eager: false })
+  travelUsers?: TravelUser[];
+
+  static findByEmail(email: string): Promise<User | null> {
+    return this.findOne({ where: { email: normalizeEmail(email) } });
+  }
+
+  /** The user with the password hash, for login only. */
+  static findByEmailWithSecret(email: string): Promise<User | null> {
+    return this.createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.email = :email', { email: normalizeEmail(email) })
+      .getOne();
+  }
+
+  /** User and profile together: the pair is read together on almost every screen (seed Phase 4). */
+  static findWithProfile<T extends User>(this: { new (): T } & typeof User, id: number): Promise<T | null> {
+    return this.findOne({ where: { id }, relations: { profile: true } }) as Promise<T | null>;
+  }
+
+  /** User with active travel memberships and their travels, loaded explicitly (seed Phase 4). */
+  static findWithTravels<T extends User>(this: { new (): T } & typeof User, id: number): Promise<T | null> {
+    return this.createQueryBuilder('u')
+      .leftJoinAndSelect('u.travelUsers', 'tu', "tu.status = 'ACTIVE'")
+      .leftJoinAndSelect('tu.travel', 't', 't.deletedAt IS NULL')
+      .where('u.id = :id', { id })
+      .orderBy('tu.joinedAt', 'DESC')
+      .getOne() as Promise<T | null>;
+  }
+}
