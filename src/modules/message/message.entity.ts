@@ -11,7 +11,10 @@ import {
 import { BaseActiveRecord } from '../../common/database/base-active-record';
 import type { Planet } from '../planet/planet.entity';
 import type { User } from '../user/user.entity';
+import type { CurrentUserData } from '../../common/decorators/current-user.decorator';
+import type { SearchDto } from './dto/search.dto';
 import { MessageAttachment, MessageType } from './message.enums';
+import { searchMessages, SearchResult } from './search/message-search';
 
 @Entity('message')
 @Index('IDX_message_planet_id', ['planetId', 'id'])
@@ -82,5 +85,10 @@ export class Message extends BaseActiveRecord {
       .toLowerCase()
       .replace(/\s+/gu, ' ')
       .trim();
+  }
+
+  /** Full-text search over the planets where the user is an ACTIVE member (seed Phase 1). */
+  static search(user: CurrentUserData, dto: SearchDto): Promise<SearchResult> {
+    return searchMessages(user, dto);
   }
 }
