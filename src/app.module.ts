@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { DomainEventsModule } from './common/events/domain-events';
 import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { ConfigModule } from './config/config.module';
 import { EnvironmentVariables } from './config/env';
@@ -15,7 +16,7 @@ export class AppModule {
   static forRoot(env: EnvironmentVariables): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(env), DatabaseModule, RedisModule, TokenModule, ...FEATURE_MODULES],
+      imports: [ConfigModule.forRoot(env), DatabaseModule, RedisModule, DomainEventsModule, TokenModule, ...FEATURE_MODULES],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useExisting: AuthGuard },
