@@ -54,7 +54,7 @@ export function databaseOptions(env: DatabaseEnv, overrides: Partial<{ database:
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     migrationsRun: false,
-    logging: env.DATABASE_LOGGING === 'true' ? ['query', 'error'] : ['error'],
+    logging: env.DATABASE_LOGGING === 'true' ? ['query', 'error', 'warn'] : false,
     extra: {
       max: overrides.max ?? env.DATABASE_MAX_CONNECTIONS,
       min: overrides.min ?? env.DATABASE_MIN_CONNECTIONS,

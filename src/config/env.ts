@@ -83,6 +83,22 @@ export class EnvironmentVariables {
 
   @IsIn(['true', 'false'])
   SWAGGER_ENABLED = 'true';
+
+  /** Socket.IO fan-out between nodes: Redis 7 sharded pub/sub (SSUBSCRIBE per room) or classic PUBLISH. */
+  @IsIn(['sharded', 'classic'])
+  SOCKET_ADAPTER = 'sharded';
+
+  /** Largest Socket.IO packet accepted; a bigger one closes that connection (the server stays up). */
+  @Type(() => Number) @IsInt() @Min(1024) @Max(10485760)
+  SOCKET_MAX_PAYLOAD_BYTES = 65536;
+
+  /** Read events are coalesced in memory and written at most this often (one statement per flush). */
+  @Type(() => Number) @IsInt() @Min(5) @Max(10000)
+  READ_RECEIPT_FLUSH_MS = 100;
+
+  /** A pending read batch this large is written at once, without waiting for the interval. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(50000)
+  READ_RECEIPT_MAX_BATCH = 1000;
 }
 
 export class ConfigError extends Error {
@@ -102,7 +118,10 @@ export function validateEnv(env: NodeJS.ProcessEnv = process.env): EnvironmentVa
   const errors = validateSync(config, { skipMissingProperties: false });
   if (errors.length > 0) {
     const problems = errors
-      .map((e) => `${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join(', ')}`)
+      .map((e) => {
+        const rules = Object.values(e.constraints ?? {}).map((c) => c.replace(`${e.property} `, ''));
+        return `${e.property}=${JSON.stringify(input[e.property] ?? null)} (${rules.join(', ')})`;
+      })
       .join('; ');
     throw new ConfigError(`Invalid configuration (see .env.example): ${problems}`);
   }

@@ -1,4 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AuthController } from './api/v1/auth.controller';
+import { AuthService } from './auth.service';
 
-@Module({})
+@Module({
+  controllers: [AuthController],
+  providers: [AuthService],
+})
 export class AuthModule {}

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { Column, CreateDateColumn, Entity, EntityManager, Index, IsNull, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { BaseActiveRecord } from '../../common/database/base-active-record';
 import type { User } from '../user/user.entity';
 
@@ -35,4 +36,69 @@ export class RefreshToken extends BaseActiveRecord {
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
+
+  /** HMAC of a token secret; the raw secret is never stored. */
+  static hashSecret(secret: string, pepper: string): string {
+    return createHmac('sha256', pepper).update(secret).digest('hex');
+  }
+
+  /** Issues a token in `familyId` (a new family when omitted); returns the opaque `<id>.<secret>` string. */
+  static async issue(
+    userId: number,
+    opts: { pepper: string; ttlSeconds: number; familyId?: string; manager?: EntityManager },
+  ): Promise<string> {
+    const secret = randomBytes(32).toString('base64url');
+    const id = randomUUID();
+    await this.managerOf(opts.manager).insert(RefreshToken, {
+      id,
+      userId,
+      familyId: opts.familyId ?? randomUUID(),
+      tokenHash: this.hashSecret(secret, opts.pepper),
+      expiresAt: new Date(Date.now() + opts.ttlSeconds * 1000),
+    });
+    return `${id}.${secret}`;
+  }
+
+  /**
+   * Consumes a presented token and issues its successor, atomically. A token that is unknown,
+   * expired or malformed gives null; a token already used (revoked) revokes its whole family —
+   * someone replayed a stolen token — and gives null.
+   */
+  static async rotate(presented: string, opts: { pepper: string; ttlSeconds: number }): Promise<{ userId: number; refreshToken: string } | null> {
+    const m = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(presented);
+    if (!m) return null;
+    const [, id, secret] = m;
+    const row = await this.findOne({ where: { id } });
+    if (!row) return null;
+    const expected = Buffer.from(row.tokenHash, 'hex');
+    const actual = Buffer.from(this.hashSecret(secret, opts.pepper), 'hex');
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+    if (row.revokedAt) {
+      await this.revokeFamily(row.familyId);
+      return null;
+    }
+    if (row.expiresAt.getTime() <= Date.now()) return null;
+    return this.transaction(async (manager) => {
+      // Only one concurrent use of the same token can win this update.
+      const res = await manager.update(RefreshToken, { id, revokedAt: IsNull() }, { revokedAt: new Date() });
+      if (!res.affected) {
+        await manager.update(RefreshToken, { familyId: row.familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+        return null;
+      }
+      const refreshToken = await this.issue(row.userId, { ...opts, familyId: row.familyId, manager });
+      return { userId: row.userId, refreshToken };
+    });
+  }
+
+  static async revokeFamily(familyId: string): Promise<void> {
+    await this.update({ familyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  /** Revokes the family of a presented token (logout); unknown tokens are ignored. */
+  static async revokePresented(presented: string, pepper: string): Promise<void> {
+    const m = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(presented);
+    if (!m) return;
+    const row = await this.findOne({ where: { id: m[1] } });
+    if (row && row.tokenHash === this.hashSecret(m[2], pepper)) await this.revokeFamily(row.familyId);
+  }
 }

@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, OneToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { BaseActiveRecord } from '../../common/database/base-active-record';
-import type { Media } from '../media/media.entity';
+import { AppException } from '../../common/errors/app.exception';
+import { MediaKind } from '../media/media.enums';
+import { Media as MediaEntity } from '../media/media.entity';
 import type { User } from './user.entity';
 
 @Entity('profile')
@@ -29,11 +31,29 @@ export class Profile extends BaseActiveRecord {
 
   @ManyToOne('Media', { eager: false, onDelete: 'SET NULL', nullable: true })
   @JoinColumn({ name: 'avatar_media_id' })
-  avatarMedia?: Media | null;
+  avatarMedia?: MediaEntity | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt!: Date;
+
+  /**
+   * Applies a partial profile change for `userId`. An avatar must be an image the user owns
+   * (else 400 on `avatarMediaId`); `null` clears it.
+   */
+  static async updateFor(userId: number, patch: { nickname?: string; bio?: string | null; avatarMediaId?: number | null }): Promise<void> {
+    if (patch.avatarMediaId != null) {
+      const media = await MediaEntity.findOne({ where: { id: patch.avatarMediaId, ownerId: userId } });
+      if (!media || media.kind !== MediaKind.IMAGE) {
+        throw AppException.badRequest('avatarMediaId', 'must be an image you uploaded');
+      }
+    }
+    const changes: Partial<Profile> = {};
+    if (patch.nickname !== undefined) changes.nickname = patch.nickname;
+    if (patch.bio !== undefined) changes.bio = patch.bio;
+    if (patch.avatarMediaId !== undefined) changes.avatarMediaId = patch.avatarMediaId;
+    if (Object.keys(changes).length > 0) await this.update({ userId }, changes);
+  }
 }

@@ -10,8 +10,9 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { BaseActiveRecord } from '../../common/database/base-active-record';
+import { AppException } from '../../common/errors/app.exception';
+import { Profile as ProfileEntity } from './profile.entity';
 import type { TravelUser } from '../travel/travel-user.entity';
-import type { Profile } from './profile.entity';
 
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
@@ -37,8 +38,8 @@ export class User extends BaseActiveRecord {
   @DeleteDateColumn({ type: 'timestamptz' })
   deletedAt!: Date | null;
 
-  @OneToOne('Profile', (profile: Profile) => profile.user, { eager: false })
-  profile?: Profile;
+  @OneToOne('Profile', (profile: ProfileEntity) => profile.user, { eager: false })
+  profile?: ProfileEntity;
 
   @OneToMany('TravelUser', (tu: TravelUser) => tu.user, { eager: false })
   travelUsers?: TravelUser[];
@@ -68,5 +69,31 @@ export class User extends BaseActiveRecord {
       .where('u.id = :id', { id })
       .orderBy('tu.joinedAt', 'DESC')
       .getOne() as Promise<T | null>;
+  }
+
+  /** Creates a user and their profile together; a taken email (any case) is a 409 on `email`. */
+  static async register(input: { email: string; passwordHash: string; nickname: string }): Promise<User> {
+    const email = normalizeEmail(input.email);
+    try {
+      return await this.transaction(async (manager) => {
+        const user = await manager.save(manager.create(User, { email, passwordHash: input.passwordHash }));
+        user.profile = await manager.save(manager.create(ProfileEntity, { userId: user.id, nickname: input.nickname }));
+        return user;
+      });
+    } catch (err) {
+      if ((err as { driverError?: { code?: string } }).driverError?.code === '23505') {
+        throw AppException.conflict('An account with this email already exists', 'email');
+      }
+      throw err;
+    }
+  }
+
+  /** User, profile and avatar media in one query (GET /users/me). */
+  static findMe(id: number): Promise<User | null> {
+    return this.createQueryBuilder('u')
+      .leftJoinAndSelect('u.profile', 'p')
+      .leftJoinAndSelect('p.avatarMedia', 'am')
+      .where('u.id = :id', { id })
+      .getOne();
   }
 }

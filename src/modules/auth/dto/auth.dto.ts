@@ -1,0 +1,59 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { UserMeDto } from '../../user/dto/user-response.dto';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class RegisterDto {
+  @ApiProperty({ example: 'minji@connecto.dev', maxLength: 254 })
+  @Transform(trim)
+  @IsEmail({}, { message: 'must be an email address' })
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ minLength: 8, maxLength: 128, example: 'connecto123!' })
+  @IsString()
+  @MinLength(8)
+  @MaxLength(128)
+  password!: string;
+
+  @ApiProperty({ minLength: 1, maxLength: 50, example: '민지' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(50)
+  nickname!: string;
+}
+
+export class LoginDto {
+  @ApiProperty({ example: 'minji@connecto.dev' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ example: 'connecto123!' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(128)
+  password!: string;
+}
+
+export class RefreshDto {
+  @ApiProperty({ description: 'The refresh token from login, register or the previous refresh' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  refreshToken!: string;
+}
+
+export class TokenPairDto {
+  @ApiProperty({ description: 'JWT, valid for JWT_ACCESS_TTL_SECONDS' }) accessToken!: string;
+  @ApiProperty({ description: 'Opaque, single use: each refresh returns a new one' }) refreshToken!: string;
+}
+
+export class AuthResponseDto extends TokenPairDto {
+  @ApiProperty({ type: UserMeDto }) user!: UserMeDto;
+}

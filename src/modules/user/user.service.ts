@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { AppException } from '../../common/errors/app.exception';
+import { ProfileDto, toProfileDto, toUserMe, UserMeDto } from './dto/user-response.dto';
+import { UpdateProfileDto } from './dto/update-profile.dto';
+import { Profile } from './profile.entity';
+import { User } from './user.entity';
+
+@Injectable()
+export class UserService {
+  async me(userId: number): Promise<UserMeDto> {
+    const user = await User.findMe(userId);
+    if (!user) throw AppException.unauthorized('The account of this token no longer exists');
+    return toUserMe(user);
+  }
+
+  async updateProfile(userId: number, dto: UpdateProfileDto): Promise<ProfileDto> {
+    await Profile.updateFor(userId, dto);
+    const user = await User.findMe(userId);
+    if (!user) throw AppException.unauthorized('The account of this token no longer exists');
+    return toProfileDto(user.profile);
+  }
+}

@@ -1,0 +1,27 @@
+import { INestApplication } from '@nestjs/common';
+
+export interface RegisteredRoute {
+  method: string;
+  path: string;
+}
+
+interface Layer {
+  route?: { path: string | string[]; methods: Record<string, boolean> };
+}
+
+/** Every route the running app registered on its Express router. */
+export function registeredRoutes(app: INestApplication): RegisteredRoute[] {
+  const instance = app.getHttpAdapter().getInstance() as { router?: { stack: Layer[] }; _router?: { stack: Layer[] } };
+  const stack = (instance.router ?? instance._router)?.stack ?? [];
+  const out: RegisteredRoute[] = [];
+  for (const layer of stack) {
+    if (!layer.route) continue;
+    const paths = Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path];
+    for (const path of paths) {
+      for (const [method, on] of Object.entries(layer.route.methods)) {
+        if (on && method !== '_all') out.push({ method: method.toUpperCase(), path });
+      }
+    }
+  }
+  return out;
+}
