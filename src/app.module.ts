@@ -6,6 +6,7 @@ import { ConfigModule } from './config/config.module';
 import { EnvironmentVariables } from './config/env';
 import { AuthGuard } from './guards/auth.guard';
 import { HealthController } from './health/health.controller';
+import { CacheModule } from './infrastructure/cache/cache.module';
 import { DatabaseModule } from './infrastructure/database/database.module';
 import { RedisModule } from './infrastructure/redis/redis.module';
 import { FEATURE_MODULES } from './modules';
@@ -16,7 +17,7 @@ export class AppModule {
   static forRoot(env: EnvironmentVariables): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(env), DatabaseModule, RedisModule, DomainEventsModule, TokenModule, ...FEATURE_MODULES],
+      imports: [ConfigModule.forRoot(env), DatabaseModule, RedisModule, CacheModule, DomainEventsModule, TokenModule, ...FEATURE_MODULES],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useExisting: AuthGuard },
