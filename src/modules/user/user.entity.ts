@@ -64,8 +64,12 @@ export class User extends BaseActiveRecord {
   /** User with active travel memberships and their travels, loaded explicitly (seed Phase 4). */
   static findWithTravels<T extends User>(this: { new (): T } & typeof User, id: number): Promise<T | null> {
     return this.createQueryBuilder('u')
-      .leftJoinAndSelect('u.travelUsers', 'tu', "tu.status = 'ACTIVE'")
-      .leftJoinAndSelect('tu.travel', 't', 't.deletedAt IS NULL')
+      .leftJoinAndSelect(
+        'u.travelUsers',
+        'tu',
+        "tu.status = 'ACTIVE' AND EXISTS (SELECT 1 FROM travel lt WHERE lt.id = tu.travel_id AND lt.deleted_at IS NULL)",
+      )
+      .leftJoinAndSelect('tu.travel', 't')
       .where('u.id = :id', { id })
       .orderBy('tu.joinedAt', 'DESC')
       .getOne() as Promise<T | null>;
