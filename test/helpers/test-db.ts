@@ -4,9 +4,14 @@ import { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/config/database.config';
 import { EnvironmentVariables, validateEnv } from '../../src/config/env';
 
-/** The migrated database every suite clones (built once per jest run by global-setup). */
-export const TEMPLATE_DB = process.env.TEST_TEMPLATE_DB ?? 'connecto_test_template';
-export const TEST_DB_PREFIX = 'connecto_test_';
+/**
+ * One jest run's databases share a run id (set by global-setup, inherited by the workers), so
+ * concurrent runs on one machine never drop each other's databases.
+ */
+export const TEST_RUN_ID = (process.env.CONNECTO_TEST_RUN ??= `r${process.pid}${randomBytes(2).toString('hex')}`);
+export const TEST_DB_PREFIX = `connecto_test_${TEST_RUN_ID}_`;
+/** The migrated database every suite of this run clones (built once per run by global-setup). */
+export const TEMPLATE_DB = `${TEST_DB_PREFIX}template`;
 
 /** Connection settings of the shared local PostgreSQL and Redis, overridable like the app's. */
 export function testEnv(overrides: Record<string, string> = {}): EnvironmentVariables {
