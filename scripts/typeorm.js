@@ -3,7 +3,7 @@
  * `yarn typeorm <command>` / `npm run typeorm -- <command>`: the TypeORM CLI with this project's
  * DataSource (ormconfig.ts, through ts-node) added for the commands that need one, so the
  * ops commands work exactly as written: `yarn typeorm migration:run`.
- * Runs the compiled dist/ormconfig.js instead when ts-node is not installed (production image).
+ * Runs the compiled dist/ormconfig.js instead when ts-node or the sources are not there (production image).
  */
 const path = require('node:path');
 const fs = require('node:fs');
@@ -14,9 +14,12 @@ const command = args[0] ?? '';
 const needsDataSource = /^(migration:(run|revert|generate|show)|schema:|query|cache:clear)/.test(command);
 const hasDataSource = args.some((a) => a === '-d' || a === '--dataSource' || a.startsWith('--dataSource='));
 
-let useTs = true;
+// TypeScript sources only where they exist: `npm prune --omit=dev` keeps ts-node (an optional
+// peer of typeorm), so its presence alone does not mean a checkout (the Docker image has dist/ only).
+let useTs = fs.existsSync(path.join(root, 'ormconfig.ts'));
 try {
   require.resolve('ts-node');
+  require.resolve('typescript');
 } catch {
   useTs = false;
 }
