@@ -8,6 +8,8 @@ import { createValidationPipe } from './common/pipes/validation.pipe';
 import { EnvironmentVariables } from './config/env';
 import { createLogger, requestLogger } from './infrastructure/logging/request-logger';
 import { PinoNestLogger } from './infrastructure/logging/nest-logger';
+import { RedisService } from './infrastructure/redis/redis.service';
+import { RedisIoAdapter } from './infrastructure/socket/redis-io.adapter';
 
 export const API_PREFIX = 'api/v1';
 
@@ -26,6 +28,7 @@ export async function createApp(env: EnvironmentVariables): Promise<INestApplica
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
+  app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(RedisService), env));
   app.enableCors();
   if (env.SWAGGER_ENABLED === 'true') setupSwagger(app);
   return app;

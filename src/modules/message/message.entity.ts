@@ -1,4 +1,6 @@
 import {
+  BeforeInsert,
+  BeforeUpdate,
   Column,
   CreateDateColumn,
   DeleteDateColumn,
@@ -15,11 +17,15 @@ import type { CurrentUserData } from '../../common/decorators/current-user.decor
 import type { SearchDto } from './dto/search.dto';
 import { MessageAttachment, MessageType } from './message.enums';
 import { searchMessages, SearchResult } from './search/message-search';
+import type { EntityManager } from 'typeorm';
+import * as counts from './queries/message-counts';
+import { insertForMember, InsertOutcome, NewMessage, readTarget, softDeleteMessage } from './queries/message-write';
 
 @Entity('message')
 @Index('IDX_message_planet_id', ['planetId', 'id'])
 @Index('IDX_message_reply_to', { synchronize: false })
 @Index('UQ_message_sender_client_id', { synchronize: false })
+@Index('IDX_message_search', { synchronize: false })
 export class Message extends BaseActiveRecord {
   /** bigint, as a string in JS and JSON. */
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })
@@ -49,6 +55,10 @@ export class Message extends BaseActiveRecord {
   /** Normalised text that search reads: content plus attachment file names (see generateSearchableText). */
   @Column({ type: 'text', default: '' })
   searchableText!: string;
+
+  /** Search lexemes of searchableText, written only by the database trigger (migration AddMessageSearchableTextGinIndex). */
+  @Column({ type: 'tsvector', nullable: true, select: false, insert: false, update: false })
+  searchVector?: string | null;
 
   @Column({ type: 'bigint', nullable: true })
   replyToMessageId!: string | null;
@@ -87,8 +97,57 @@ export class Message extends BaseActiveRecord {
       .trim();
   }
 
-  /** Full-text search over the planets where the user is an ACTIVE member (seed Phase 1). */
+  /** Keeps searchableText current on save(); the database derives the search vector from it. */
+  @BeforeInsert()
+  protected searchableTextOnInsert(): void {
+    this.searchableText = this.generateSearchableText();
+  }
+
+  /** On an edit only when content and attachments are loaded (a partial entity must not blank it). */
+  @BeforeUpdate()
+  protected searchableTextOnUpdate(): void {
+    if (this.content !== undefined && this.attachments !== undefined) this.searchableText = this.generateSearchableText();
+  }
+
+  /** Korean-aware search over the planets where the user is an ACTIVE member (issue #4, seed Phase 1). */
   static search(user: CurrentUserData, dto: SearchDto): Promise<SearchResult> {
     return searchMessages(user, dto);
+  }
+
+  // --- chat core (issue 3): the SQL lives in ./queries, one statement per call ---
+
+  /** A page of the planet's messages with readCount / unreadCount / replyCount, in one SQL statement. */
+  static findWithCounts(planetId: number, options?: counts.FindWithCountsOptions, manager?: EntityManager): Promise<counts.MessagePage> {
+    return counts.findWithCounts(this.managerOf(manager), planetId, options);
+  }
+
+  /** Other ACTIVE members of the planet whose read watermark has reached the message. */
+  static getReadCount(messageId: string, manager?: EntityManager): Promise<number> {
+    return counts.getReadCount(this.managerOf(manager), messageId);
+  }
+
+  /** Replies to the message that are not deleted. */
+  static getReplyCount(messageId: string, manager?: EntityManager): Promise<number> {
+    return counts.getReplyCount(this.managerOf(manager), messageId);
+  }
+
+  /** Unread count and last message of each planet for one user, in one statement (GET /planets). */
+  static findPlanetSummaries(userId: number, planetIds: number[], manager?: EntityManager): Promise<counts.PlanetMessageSummary[]> {
+    return counts.findPlanetSummaries(this.managerOf(manager), userId, planetIds);
+  }
+
+  /** Inserts a message if the sender is an ACTIVE member and the reply is in the same planet (idempotent per clientId). */
+  static insertForMember(message: NewMessage, manager?: EntityManager): Promise<InsertOutcome> {
+    return insertForMember(this.managerOf(manager), message);
+  }
+
+  /** Soft delete (tombstone); true when this call deleted it. */
+  static softDeleteById(messageId: string, manager?: EntityManager): Promise<boolean> {
+    return softDeleteMessage(this.managerOf(manager), messageId);
+  }
+
+  /** May the user mark this message read in this planet? (ACTIVE member; message of that planet) */
+  static readTarget(planetId: number, userId: number, messageId: string, manager?: EntityManager): Promise<{ member: boolean; message: boolean }> {
+    return readTarget(this.managerOf(manager), planetId, userId, messageId);
   }
 }

@@ -1,13 +1,148 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import type { CurrentUserData } from '../../common/decorators/current-user.decorator';
+import { AppException } from '../../common/errors/app.exception';
+import { Media } from '../media/media.entity';
+import { MediaKind, MediaStatus } from '../media/media.enums';
+import { PlanetUser } from '../planet/planet-user.entity';
+import { PlanetRole } from '../planet/planet.enums';
+import { MembershipStatus } from '../travel/travel.enums';
+import { Profile } from '../user/profile.entity';
+import type { EditMessageDto } from './dto/edit-message.dto';
+import type { ListMessagesDto, MessageListResponseDto, MessageWithCountsDto } from './dto/list-messages.dto';
+import { MessageResponseDto, toMessageResponse } from './dto/message-response.dto';
 import type { SearchDto } from './dto/search.dto';
+import type { SendMessageDto } from './dto/send-message.dto';
+import { MessageBroadcaster } from './gateway/message-broadcaster';
 import { Message } from './message.entity';
+import { MessageAttachment, MessageType } from './message.enums';
+import type { MessageWithCounts } from './queries/message-counts';
+import { ReadReceiptBatcher } from './receipts/read-receipt-batcher';
 import type { SearchResult } from './search/message-search';
 
 /** Thin layer over the Message statics: access checks and DTO mapping. */
 @Injectable()
 export class MessageService {
+  constructor(
+    private readonly broadcaster: MessageBroadcaster,
+    private readonly receipts: ReadReceiptBatcher,
+  ) {}
+
   search(user: CurrentUserData, dto: SearchDto): Promise<SearchResult> {
     return Message.search(user, dto);
   }
+
+  /** Persists (member check, reply check and insert in one statement), then broadcasts. A repeated clientId returns the first message. */
+  async send(user: CurrentUserData, planetId: number, dto: SendMessageDto): Promise<MessageResponseDto> {
+    const content = dto.content?.trim() ? dto.content : null;
+    const mediaIds = dto.mediaIds ?? [];
+    if (!content && mediaIds.length === 0) throw AppException.badRequest('content', 'is required when no media is attached');
+    const attachments = await this.attachmentsOf(user.id, mediaIds);
+    const outcome = await Message.insertForMember({
+      planetId,
+      senderId: user.id,
+      type: attachments.length > 0 ? TYPE_OF_KIND[attachments[0].kind] : MessageType.TEXT,
+      content,
+      replyToMessageId: dto.replyToMessageId ?? null,
+      attachments,
+      clientId: dto.clientId ?? null,
+    });
+    switch (outcome.kind) {
+      case 'not-member':
+        throw AppException.forbidden('You are not an active member of this planet');
+      case 'bad-reply':
+        throw AppException.badRequest('replyToMessageId', 'must reference a message in the same planet');
+      case 'client-id-taken':
+        throw AppException.conflict('clientId was already used for a message in another planet', 'clientId');
+      case 'duplicate':
+        return toMessageResponse(outcome.message, outcome.sender);
+      case 'created': {
+        const response = toMessageResponse(outcome.message, outcome.sender);
+        this.broadcaster.messageCreated(response);
+        return response;
+      }
+    }
+  }
+
+  /** A page with counts; `after` (oldest first) is what a reconnecting client uses to resync. */
+  async list(user: CurrentUserData, planetId: number, dto: ListMessagesDto): Promise<MessageListResponseDto> {
+    await this.requireMember(planetId, user.id);
+    const page = await Message.findWithCounts(planetId, { before: dto.before, after: dto.after, limit: dto.limit });
+    return { data: page.data.map(withCounts), hasMore: page.hasMore };
+  }
+
+  async edit(user: CurrentUserData, messageId: string, dto: EditMessageDto): Promise<MessageResponseDto> {
+    if (!dto.content.trim()) throw AppException.badRequest('content', 'must not be blank');
+    const message = await this.visibleMessage(messageId, user.id);
+    if (message.deletedAt) throw AppException.notFound('Message');
+    if (message.senderId !== user.id) throw AppException.forbidden('Only the sender can edit a message');
+    message.content = dto.content;
+    message.editedAt = new Date();
+    message.searchableText = message.generateSearchableText();
+    await message.save();
+    const response = toMessageResponse(message, await senderRef(message.senderId));
+    this.broadcaster.messageUpdated(response);
+    return response;
+  }
+
+  /** Soft delete by the sender or an ADMIN of the planet; the message stays as a tombstone. Idempotent. */
+  async remove(user: CurrentUserData, messageId: string): Promise<void> {
+    const message = await this.visibleMessage(messageId, user.id);
+    if (message.senderId !== user.id) {
+      const admin = await PlanetUser.exists({
+        where: { planetId: message.planetId, userId: user.id, status: MembershipStatus.ACTIVE, role: PlanetRole.ADMIN },
+      });
+      if (!admin) throw AppException.forbidden('Only the sender or a planet admin can delete a message');
+    }
+    if (message.deletedAt) return;
+    if (await Message.softDeleteById(message.id)) this.broadcaster.messageDeleted(message.id, message.planetId);
+  }
+
+  /** "Read up to messageId": checked here, then coalesced; resolves once the batch is written (204 means durable). */
+  async markRead(user: CurrentUserData, planetId: number, messageId: string): Promise<void> {
+    const target = await Message.readTarget(planetId, user.id, messageId);
+    if (!target.member) throw AppException.forbidden('You are not an active member of this planet');
+    if (!target.message) throw AppException.notFound('Message');
+    await this.receipts.markRead(planetId, user.id, messageId);
+  }
+
+  private async requireMember(planetId: number, userId: number): Promise<void> {
+    if (!(await PlanetUser.isActiveMember(planetId, userId))) throw AppException.forbidden('You are not an active member of this planet');
+  }
+
+  /** The message, including tombstones, if the caller is an ACTIVE member of its planet; else 404. */
+  private async visibleMessage(messageId: string, userId: number): Promise<Message> {
+    const message = await Message.findOne({ where: { id: messageId }, withDeleted: true });
+    if (!message || !(await PlanetUser.isActiveMember(message.planetId, userId))) throw AppException.notFound('Message');
+    return message;
+  }
+
+  private async attachmentsOf(userId: number, mediaIds: number[]): Promise<MessageAttachment[]> {
+    if (mediaIds.length === 0) return [];
+    const unique = [...new Set(mediaIds)];
+    const media = await Media.find({ where: { id: In(unique), ownerId: userId, status: In(USABLE_MEDIA) } });
+    if (media.length !== unique.length) throw AppException.badRequest('mediaIds', 'must be uploaded media of yours');
+    const byId = new Map(media.map((m) => [m.id, m]));
+    return unique.map((id) => {
+      const m = byId.get(id) as Media;
+      return { mediaId: m.id, kind: m.kind, fileName: m.fileName, mimeType: m.mimeType };
+    });
+  }
+}
+
+const USABLE_MEDIA = [MediaStatus.UPLOADED, MediaStatus.PROCESSING, MediaStatus.READY];
+const TYPE_OF_KIND: Record<MediaKind, MessageType> = {
+  [MediaKind.IMAGE]: MessageType.IMAGE,
+  [MediaKind.VIDEO]: MessageType.VIDEO,
+  [MediaKind.FILE]: MessageType.FILE,
+};
+
+function withCounts(item: MessageWithCounts): MessageWithCountsDto {
+  return { ...toMessageResponse(item.message, item.sender), readCount: item.readCount, unreadCount: item.unreadCount, replyCount: item.replyCount };
+}
+
+async function senderRef(senderId: number | null): Promise<{ id: number; nickname: string } | null> {
+  if (senderId == null) return null;
+  const profile = await Profile.findOne({ where: { userId: senderId }, select: { nickname: true } });
+  return { id: senderId, nickname: profile?.nickname ?? '' };
 }

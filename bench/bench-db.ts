@@ -1,0 +1,37 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { createDataSource } from '../src/config/database.config';
+import { EnvironmentVariables, validateEnv } from '../src/config/env';
+
+/** Settings for benchmarks: the local services, a database of the bench's own (never a test one). */
+export function benchEnv(database: string, overrides: Record<string, string> = {}): EnvironmentVariables {
+  return validateEnv({ ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'silent', DATABASE_NAME: database, SWAGGER_ENABLED: 'false', ...overrides });
+}
+
+/** Creates the database if missing and migrates it; returns an initialised DataSource (which binds the entities). */
+export async function openBenchDb(env: EnvironmentVariables, max = 10): Promise<DataSource> {
+  const admin = new Client({ host: env.DATABASE_HOST, port: env.DATABASE_PORT, user: env.DATABASE_USER, password: env.DATABASE_PASSWORD || undefined, database: 'postgres' });
+  await admin.connect();
+  try {
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [env.DATABASE_NAME]);
+    if (!rowCount) await admin.query(`CREATE DATABASE "${env.DATABASE_NAME}"`);
+  } finally {
+    await admin.end();
+  }
+  const ds = createDataSource(env, { max, min: 0 });
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  return ds;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx];
+}
+
+export const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export function stamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-');
+}

@@ -1,0 +1,265 @@
+/**
+ * bench/realtime: socket.io-client connections spread over worker processes against the real app
+ * (one node, then two nodes through Redis), planets of ~50 members, messages sent with
+ * `message:send` — each authenticated, persisted and fanned out by the app. Reports delivery
+ * latency P50/P95/P99 (send → message:new on every member), lost deliveries, server memory per
+ * connection, a rate ladder (highest persisted msg/s with P95 < 100 ms) and where it broke.
+ * Writes bench/results/realtime-<ts>.json. Only 127.0.0.1; every loop bounded in count and time.
+ *
+ *   npm run bench:realtime     BENCH_CLIENTS=10000 BENCH_WORKERS=4 BENCH_SECONDS=20 BENCH_LADDER=200,400,600,800,1000,1500
+ *                              BENCH_CONNECTS_PER_SECOND=1500 BENCH_TWO_NODES=true BENCH_MAX_MINUTES=25
+ */
+import { JwtService } from '@nestjs/jwt';
+import { ChildProcess, fork } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { TokenService } from '../../src/modules/auth/token.service';
+import { benchEnv, openBenchDb, percentile, round, stamp } from '../bench-db';
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10_000);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
+const PLANET_SIZE = 50;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const LADDER = (process.env.BENCH_LADDER ?? '200,400,600,800,1000,1500').split(',').map(Number);
+const CONNECTS_PER_SECOND = Number(process.env.BENCH_CONNECTS_PER_SECOND ?? 1500);
+const DEADLINE = Date.now() + Number(process.env.BENCH_MAX_MINUTES ?? 25) * 60_000;
+const BASE_PORT = Number(process.env.BENCH_PORT ?? 39100);
+const execArgv = ['-r', 'ts-node/register/transpile-only'];
+
+interface Client {
+  userId: number;
+  planetId: number;
+  token: string;
+  url: string;
+}
+
+function once<T>(child: ChildProcess, type: string, timeoutMs: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${type} from ${child.pid}`)), timeoutMs);
+    const onMsg = (msg: { type: string }) => {
+      if (msg.type !== type) return;
+      clearTimeout(timer);
+      child.off('message', onMsg);
+      resolve(msg as T);
+    };
+    child.on('message', onMsg);
+  });
+}
+
+const rssMb = (pid: number): number => {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+
+async function startServer(port: number, env: Record<string, string>): Promise<ChildProcess> {
+  const child = fork(join(__dirname, 'server.ts'), [], { execArgv, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await once(child, 'ready', 120_000);
+  return child;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.send({ type: 'stop' });
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, 15_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+async function seed(env: ReturnType<typeof benchEnv>): Promise<{ userId: number; planetId: number; email: string }[]> {
+  const ds = await openBenchDb(env, 4);
+  try {
+    const marker = `bench-rt-${CLIENTS}`;
+    let rows: { user_id: number; planet_id: number; email: string }[] = await ds.query(
+      `SELECT pu.user_id, pu.planet_id, u.email FROM planet p JOIN travel t ON t.id = p.travel_id JOIN planet_user pu ON pu.planet_id = p.id JOIN "user" u ON u.id = pu.user_id
+       WHERE t.title = $1 ORDER BY pu.user_id`,
+      [marker],
+    );
+    if (rows.length !== CLIENTS) {
+      console.log(`seeding ${CLIENTS} users in planets of ${PLANET_SIZE}…`);
+      const users: { id: number; email: string }[] = await ds.query(
+        `INSERT INTO "user" (email, password_hash) SELECT 'bench-rt-' || g || '-' || md5(random()::text) || '@example.com', 'x' FROM generate_series(1, $1) g RETURNING id, email`,
+        [CLIENTS],
+      );
+      await ds.query(`INSERT INTO profile (user_id, nickname) SELECT u, '여행자' || u FROM unnest($1::int[]) u`, [users.map((u) => u.id)]);
+      const [travel] = await ds.query(`INSERT INTO travel (title, visibility, participant_count, created_by_id) VALUES ($1, 'PUBLIC', $2, $3) RETURNING id`, [marker, CLIENTS, users[0].id]);
+      const planets = Math.ceil(CLIENTS / PLANET_SIZE);
+      const planetRows: { id: number }[] = await ds.query(
+        `INSERT INTO planet (travel_id, name, created_by_id) SELECT $1, 'room ' || g, $2 FROM generate_series(1, $3) g RETURNING id`,
+        [travel.id, users[0].id, planets],
+      );
+      const planetOf = users.map((_, i) => planetRows[Math.floor(i / PLANET_SIZE)].id);
+      await ds.query(`INSERT INTO planet_user (planet_id, user_id, status) SELECT p, u, 'ACTIVE' FROM unnest($1::int[], $2::int[]) AS x(p, u)`, [planetOf, users.map((u) => u.id)]);
+      rows = users.map((u, i) => ({ user_id: u.id, planet_id: planetOf[i], email: u.email }));
+    }
+    return rows.map((r) => ({ userId: r.user_id, planetId: r.planet_id, email: r.email }));
+  } finally {
+    await ds.destroy();
+  }
+}
+
+interface Collected {
+  received: number;
+  latencies: number[];
+  ackLatencies: number[];
+  sentPerPlanet: Record<string, number>;
+  ackErrors: number;
+  ackTimeouts: number;
+  connected: number;
+  errors: string[];
+}
+
+async function scenario(name: string, ports: number[], serverEnv: Record<string, string>, members: { userId: number; planetId: number; email: string }[], rates: number[], targetP95: number) {
+  console.log(`\n== ${name}: ${members.length} clients on ${ports.length} node(s) ==`);
+  const servers: ChildProcess[] = [];
+  const workers: ChildProcess[] = [];
+  const result: Record<string, unknown> = { name, nodes: ports.length, clients: members.length, phases: [] as unknown[] };
+  try {
+    for (const port of ports) servers.push(await startServer(port, serverEnv));
+    await new Promise((r) => setTimeout(r, 1000));
+    const rssBefore = servers.map((s) => rssMb(s.pid as number));
+    const jwt = new JwtService({ secret: serverEnv.JWT_ACCESS_SECRET, signOptions: { expiresIn: 3600, algorithm: 'HS256' } });
+    const tokens = new TokenService(jwt);
+    // Alternate nodes inside every planet, so with two nodes each message crosses Redis.
+    const clients: Client[] = members.map((m, i) => ({ userId: m.userId, planetId: m.planetId, token: tokens.signAccess({ id: m.userId, email: m.email }), url: `http://127.0.0.1:${ports[i % ports.length]}` }));
+    for (let w = 0; w < WORKERS; w++) {
+      const child = fork(join(__dirname, 'worker.ts'), [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      workers.push(child);
+      await once(child, 'ready', 60_000);
+    }
+    const shares = workers.map((_, w) => clients.filter((_, i) => i % WORKERS === w));
+    const connectedMsgs = await Promise.all(
+      workers.map((child, w) => {
+        const p = once<{ connected: number; failed: number; perPlanet: Record<string, number>; ms: number; errors: string[] }>(child, 'connected', 300_000);
+        child.send({ type: 'connect', clients: shares[w], perSecond: CONNECTS_PER_SECOND / WORKERS, timeoutMs: 20_000 });
+        return p;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    const connected = connectedMsgs.reduce((a, m) => a + m.connected, 0);
+    const perPlanet: Record<string, number> = {};
+    for (const m of connectedMsgs) for (const [p, n] of Object.entries(m.perPlanet)) perPlanet[p] = (perPlanet[p] ?? 0) + n;
+    const rssAfter = servers.map((s) => rssMb(s.pid as number));
+    const perConnKb = ((rssAfter.reduce((a, b) => a + b, 0) - rssBefore.reduce((a, b) => a + b, 0)) * 1024) / Math.max(1, connected);
+    Object.assign(result, {
+      connected,
+      connectFailed: connectedMsgs.reduce((a, m) => a + m.failed, 0),
+      connectSeconds: round(Math.max(...connectedMsgs.map((m) => m.ms)) / 1000, 1),
+      serverRssMbBefore: rssBefore.map((x) => round(x, 1)),
+      serverRssMbConnected: rssAfter.map((x) => round(x, 1)),
+      memoryPerConnectionKb: round(perConnKb, 1),
+      connectErrors: connectedMsgs.flatMap((m) => m.errors).slice(0, 5),
+    });
+    console.log(
+      `connected ${connected}/${members.length} in ${String(result.connectSeconds)} s; server RSS ${rssBefore.map((x) => round(x, 0)).join(',')} → ${rssAfter.map((x) => round(x, 0)).join(',')} MB (${round(perConnKb, 1)} KB/connection)`,
+    );
+
+    for (const rate of rates) {
+      if (Date.now() > DEADLINE) {
+        console.log('deadline reached: stopping the ladder');
+        break;
+      }
+      const phase = `${name.replace(/\W/g, '')}-${rate}`;
+      await Promise.all(
+        workers.map((child) => {
+          const p = once(child, 'sent', (SECONDS + 30) * 1000);
+          child.send({ type: 'send', rate: rate / WORKERS, seconds: SECONDS, phase });
+          return p;
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 3000)); // grace for the last deliveries
+      const collected = await Promise.all(
+        workers.map((child) => {
+          const p = once<Collected>(child, 'collected', 60_000);
+          child.send({ type: 'collect', phase });
+          return p;
+        }),
+      );
+      const lat = collected.flatMap((c) => c.latencies).sort((a, b) => a - b);
+      const acks = collected.flatMap((c) => c.ackLatencies).sort((a, b) => a - b);
+      const sentPerPlanet: Record<string, number> = {};
+      for (const c of collected) for (const [p, n] of Object.entries(c.sentPerPlanet)) sentPerPlanet[p] = (sentPerPlanet[p] ?? 0) + n;
+      const persisted = Object.values(sentPerPlanet).reduce((a, b) => a + b, 0);
+      const expected = Object.entries(sentPerPlanet).reduce((a, [p, n]) => a + n * (perPlanet[p] ?? 0), 0);
+      const received = collected.reduce((a, c) => a + c.received, 0);
+      const row = {
+        targetRate: rate,
+        seconds: SECONDS,
+        persisted,
+        persistedPerSecond: round(persisted / SECONDS, 1),
+        ackErrors: collected.reduce((a, c) => a + c.ackErrors, 0),
+        ackTimeouts: collected.reduce((a, c) => a + c.ackTimeouts, 0),
+        expectedDeliveries: expected,
+        received,
+        lost: Math.max(0, expected - received),
+        deliveryMs: { p50: round(percentile(lat, 50), 1), p95: round(percentile(lat, 95), 1), p99: round(percentile(lat, 99), 1), max: round(lat[lat.length - 1] ?? NaN, 1) },
+        ackMs: { p50: round(percentile(acks, 50), 1), p95: round(percentile(acks, 95), 1) },
+        stillConnected: collected.reduce((a, c) => a + c.connected, 0),
+        serverRssMb: servers.map((s) => (s.exitCode === null ? round(rssMb(s.pid as number), 1) : null)),
+        errors: collected.flatMap((c) => c.errors).slice(0, 5),
+        loadavg: loadavg().map((x) => round(x, 2)),
+      };
+      (result.phases as unknown[]).push(row);
+      const ok = row.deliveryMs.p95 < targetP95 && row.lost === 0 && row.ackErrors + row.ackTimeouts === 0;
+      console.log(
+        `${rate} msg/s target → ${row.persistedPerSecond} persisted/s; delivery p50 ${row.deliveryMs.p50} p95 ${row.deliveryMs.p95} p99 ${row.deliveryMs.p99} ms; ack p95 ${row.ackMs.p95} ms; lost ${row.lost}/${expected}; ack errors ${row.ackErrors} timeouts ${row.ackTimeouts} ${ok ? 'OK' : 'BROKE'}`,
+      );
+      if (!ok) {
+        result.brokeAt = { rate, why: row.deliveryMs.p95 >= targetP95 ? `P95 ${row.deliveryMs.p95} ms ≥ ${targetP95} ms` : row.lost > 0 ? `${row.lost} deliveries lost` : 'ack errors / timeouts' };
+        break;
+      }
+      result.highestOkRate = rate;
+    }
+  } catch (err) {
+    result.failure = (err as Error).message;
+    console.error(`${name} failed: ${(err as Error).message}`);
+  } finally {
+    for (const w of workers) w.send({ type: 'close' });
+    await new Promise((r) => setTimeout(r, 1000));
+    for (const w of workers) if (w.exitCode === null) w.kill('SIGKILL');
+    for (const s of servers) await stop(s);
+  }
+  return result;
+}
+
+async function main(): Promise<void> {
+  const database = process.env.BENCH_DATABASE ?? 'connecto_bench_realtime';
+  const prefix = `bench:realtime:${process.pid}:`;
+  const env = benchEnv(database, { REDIS_KEY_PREFIX: prefix });
+  const members = await seed(env);
+  const serverEnv: Record<string, string> = {
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'silent',
+    SWAGGER_ENABLED: 'false',
+    DATABASE_NAME: database,
+    DATABASE_MAX_CONNECTIONS: '20',
+    DATABASE_MIN_CONNECTIONS: '2',
+    REDIS_KEY_PREFIX: prefix,
+    JWT_ACCESS_SECRET: env.JWT_ACCESS_SECRET,
+    JWT_ACCESS_TTL_SECONDS: '3600',
+  };
+  const report = {
+    name: 'realtime',
+    at: new Date().toISOString(),
+    machine: { cpus: cpus().length, loadavgAtStart: loadavg(), note: '2 cores shared with other engineers running tests; clients, workers, app nodes, PostgreSQL and Redis all on this machine' },
+    config: { clients: CLIENTS, workers: WORKERS, planetSize: PLANET_SIZE, secondsPerPhase: SECONDS, ladder: LADDER },
+    oneNode: await scenario('one node', [BASE_PORT], serverEnv, members, LADDER, 100),
+    twoNodes: Date.now() < DEADLINE && process.env.BENCH_TWO_NODES !== 'false' ? await scenario('two nodes', [BASE_PORT + 1, BASE_PORT + 2], serverEnv, members, [200], 150) : { skipped: 'deadline' },
+  };
+  mkdirSync(join(__dirname, '..', 'results'), { recursive: true });
+  const file = join(__dirname, '..', 'results', `realtime-${stamp()}.json`);
+  writeFileSync(file, JSON.stringify(report, null, 2));
+  console.log(`\nreport: ${file}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

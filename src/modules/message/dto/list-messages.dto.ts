@@ -1,0 +1,41 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { MessageResponseDto } from './message-response.dto';
+import { BIG_ID_PATTERN } from './send-message.dto';
+
+export const MESSAGE_PAGE_MAX = 100;
+
+/** Query of GET /planets/:planetId/messages: keyset pagination on the message id, never OFFSET. */
+export class ListMessagesDto {
+  @ApiPropertyOptional({ description: 'older than this id, newest first' })
+  @IsOptional()
+  @IsString()
+  @Matches(BIG_ID_PATTERN, { message: 'before must be a positive integer id' })
+  before?: string;
+
+  @ApiPropertyOptional({ description: 'newer than this id, oldest first (resync after a reconnect)' })
+  @IsOptional()
+  @IsString()
+  @Matches(BIG_ID_PATTERN, { message: 'after must be a positive integer id' })
+  after?: string;
+
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: MESSAGE_PAGE_MAX })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MESSAGE_PAGE_MAX)
+  limit = 50;
+}
+
+export class MessageWithCountsDto extends MessageResponseDto {
+  @ApiProperty() override readCount!: number;
+  @ApiProperty() override unreadCount!: number;
+  @ApiProperty() override replyCount!: number;
+}
+
+export class MessageListResponseDto {
+  @ApiProperty({ type: [MessageWithCountsDto] }) data!: MessageWithCountsDto[];
+  @ApiProperty() hasMore!: boolean;
+}

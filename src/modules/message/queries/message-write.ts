@@ -1,0 +1,102 @@
+import type { EntityManager } from 'typeorm';
+import { Message } from '../message.entity';
+import { MessageAttachment, MessageType } from '../message.enums';
+import { MembershipStatus } from '../../travel/travel.enums';
+import { messageColumns, MessageRow, rowToMessage, SenderRef, senderOf } from './message-row';
+
+export interface NewMessage {
+  planetId: number;
+  senderId: number;
+  type: MessageType;
+  content: string | null;
+  replyToMessageId: string | null;
+  attachments: MessageAttachment[];
+  clientId: string | null;
+}
+
+export type InsertOutcome =
+  | { kind: 'created'; message: Message; sender: SenderRef | null }
+  | { kind: 'duplicate'; message: Message; sender: SenderRef | null }
+  | { kind: 'not-member' }
+  | { kind: 'bad-reply' }
+  | { kind: 'client-id-taken' };
+
+/**
+ * Inserts a message only if the sender is an ACTIVE member of a live planet and the reply target
+ * is in the same planet — checked and written in ONE statement (the hot path of `message:send`).
+ * A resend with the same clientId returns the first message instead of inserting a second one.
+ * Only when nothing was inserted does a second query find out why.
+ */
+export async function insertForMember(manager: EntityManager, m: NewMessage): Promise<InsertOutcome> {
+  const draft = manager.create(Message, { content: m.content, attachments: m.attachments });
+  const rows = await manager.query<MessageRow[]>(
+    `WITH ins AS (
+       INSERT INTO message (planet_id, sender_id, type, content, searchable_text, reply_to_message_id, attachments, client_id)
+       SELECT $1, $2, $3::message_type, $4, $5, $6::bigint, $7::jsonb, $8
+       WHERE EXISTS (
+           SELECT 1 FROM planet_user pu JOIN planet p ON p.id = pu.planet_id AND p.deleted_at IS NULL
+           WHERE pu.planet_id = $1 AND pu.user_id = $2 AND pu.status = $9)
+         AND ($6::bigint IS NULL OR EXISTS (SELECT 1 FROM message t WHERE t.id = $6::bigint AND t.planet_id = $1))
+       ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
+       RETURNING ${messageColumns('message')}
+     )
+     SELECT ins.*, pr.nickname AS sender_nickname FROM ins LEFT JOIN profile pr ON pr.user_id = ins.sender_id`,
+    [
+      m.planetId,
+      m.senderId,
+      m.type,
+      m.content,
+      draft.generateSearchableText(),
+      m.replyToMessageId,
+      JSON.stringify(m.attachments),
+      m.clientId,
+      MembershipStatus.ACTIVE,
+    ],
+  );
+  if (rows[0]) return { kind: 'created', message: rowToMessage(manager, rows[0]), sender: senderOf(rows[0]) };
+  return diagnose(manager, m);
+}
+
+async function diagnose(manager: EntityManager, m: NewMessage): Promise<InsertOutcome> {
+  const [why] = await manager.query<{ member: boolean; reply_ok: boolean }[]>(
+    `SELECT EXISTS (
+         SELECT 1 FROM planet_user pu JOIN planet p ON p.id = pu.planet_id AND p.deleted_at IS NULL
+         WHERE pu.planet_id = $1 AND pu.user_id = $2 AND pu.status = $4) AS member,
+       ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM message t WHERE t.id = $3::bigint AND t.planet_id = $1)) AS reply_ok`,
+    [m.planetId, m.senderId, m.replyToMessageId, MembershipStatus.ACTIVE],
+  );
+  if (!why?.member) return { kind: 'not-member' };
+  if (!why.reply_ok) return { kind: 'bad-reply' };
+  if (m.clientId) {
+    const existing = await manager.query<MessageRow[]>(
+      `SELECT ${messageColumns('m')}, pr.nickname AS sender_nickname
+       FROM message m LEFT JOIN profile pr ON pr.user_id = m.sender_id
+       WHERE m.sender_id = $1 AND m.client_id = $2`,
+      [m.senderId, m.clientId],
+    );
+    const row = existing[0];
+    if (row && row.planet_id === m.planetId) return { kind: 'duplicate', message: rowToMessage(manager, row), sender: senderOf(row) };
+    if (row) return { kind: 'client-id-taken' };
+  }
+  // Lost a race with a concurrent leave or delete between the two statements: same answer.
+  return { kind: 'not-member' };
+}
+
+/** Soft-deletes a live message; true when this call deleted it (false: already a tombstone). */
+export async function softDeleteMessage(manager: EntityManager, messageId: string): Promise<boolean> {
+  const rows = await manager.query<{ id: string }[]>(
+    'UPDATE message SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id',
+    [messageId],
+  );
+  return rows.length > 0;
+}
+
+/** Whether `userId` may mark `messageId` read in `planetId`: ACTIVE member, message of that planet. */
+export async function readTarget(manager: EntityManager, planetId: number, userId: number, messageId: string): Promise<{ member: boolean; message: boolean }> {
+  const [row] = await manager.query<{ member: boolean; message: boolean }[]>(
+    `SELECT EXISTS (SELECT 1 FROM planet_user WHERE planet_id = $1 AND user_id = $2 AND status = $4) AS member,
+            EXISTS (SELECT 1 FROM message WHERE id = $3 AND planet_id = $1) AS message`,
+    [planetId, userId, messageId, MembershipStatus.ACTIVE],
+  );
+  return { member: !!row?.member, message: !!row?.message };
+}

@@ -1,0 +1,114 @@
+import { MessageBroadcaster } from '../../src/modules/message/gateway/message-broadcaster';
+import type { ReceiptUpdated } from '../../src/modules/message/gateway/socket-events';
+import { Message } from '../../src/modules/message/message.entity';
+import { MessageType } from '../../src/modules/message/message.enums';
+import { ReadReceiptBatcher } from '../../src/modules/message/receipts/read-receipt-batcher';
+import { createUser, UserFixture } from '../factories/user.factory';
+import { createPlanet, setMembership, watermark } from '../helpers/socket-fixtures';
+import { openSuiteDb, SuiteDb, testEnv } from '../helpers/test-db';
+
+describe('read receipts, batched', () => {
+  let db: SuiteDb;
+  let users: UserFixture[];
+  let planetId: number;
+  let ids: string[];
+  let broadcasts: ReceiptUpdated[];
+  let batcher: ReadReceiptBatcher;
+
+  const make = (env: Record<string, string> = {}) => {
+    const broadcaster = { receiptUpdated: (r: ReceiptUpdated) => broadcasts.push(r) } as unknown as MessageBroadcaster;
+    return new ReadReceiptBatcher(db.dataSource, broadcaster, testEnv({ READ_RECEIPT_FLUSH_MS: '30', ...env }));
+  };
+
+  beforeAll(async () => {
+    db = await openSuiteDb('receipts');
+    users = await Promise.all(Array.from({ length: 12 }, () => createUser(db.env)));
+    planetId = await createPlanet(users[0].user.id, users.slice(1).map((u) => u.user.id));
+    ids = [];
+    for (let i = 0; i < 10; i++) {
+      const out = await Message.insertForMember({ planetId, senderId: users[i % 3].user.id, type: MessageType.TEXT, content: `m${i}`, replyToMessageId: null, attachments: [], clientId: null });
+      if (out.kind === 'created') ids.push(out.message.id);
+    }
+  });
+  beforeEach(() => {
+    broadcasts = [];
+    batcher = make();
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it('coalesces many read events from many users into one statement, keeping each max', async () => {
+    const events: Promise<void>[] = [];
+    for (let round = 0; round < 10; round++) {
+      for (const u of users.slice(3)) events.push(batcher.markRead(planetId, u.user.id, ids[(round * 7 + u.user.id) % 10]));
+    }
+    await Promise.all(events);
+    expect(batcher.flushCount).toBe(1);
+    for (const u of users.slice(3)) {
+      const mine = Array.from({ length: 10 }, (_, round) => BigInt(ids[(round * 7 + u.user.id) % 10]));
+      const max = mine.reduce((a, b) => (a > b ? a : b));
+      expect(await watermark(planetId, u.user.id)).toBe(String(max));
+    }
+    expect(broadcasts).toHaveLength(users.length - 3);
+  });
+
+  it('never moves a watermark back, and broadcasts only real moves (out-of-order and duplicate events)', async () => {
+    const [, bob, carol] = users;
+    await batcher.markRead(planetId, bob.user.id, ids[6]);
+    await batcher.markRead(planetId, bob.user.id, ids[2]); // older: ignored
+    await batcher.markRead(planetId, bob.user.id, ids[6]); // duplicate: ignored
+    await Promise.all([batcher.markRead(planetId, carol.user.id, ids[8]), batcher.markRead(planetId, carol.user.id, ids[4])]);
+    expect(await watermark(planetId, bob.user.id)).toBe(ids[6]);
+    expect(await watermark(planetId, carol.user.id)).toBe(ids[8]);
+    expect(broadcasts).toEqual([
+      { planetId, userId: bob.user.id, lastReadMessageId: ids[6] },
+      { planetId, userId: carol.user.id, lastReadMessageId: ids[8] },
+    ]);
+    // users[0] sent 0,3,6,9; users[1] (bob) 1,4,7; users[2] (carol) 2,5,8. Readers: bob ≤ 6, carol ≤ 8.
+    const page = await Message.findWithCounts(planetId, { after: '0', limit: 10 });
+    const read = page.data.map((d) => d.readCount);
+    const expected = ids.map((_, i) => [i <= 6 && i % 3 !== 1, i <= 8 && i % 3 !== 2].filter(Boolean).length + othersRead(i));
+    expect(read).toEqual(expected);
+    expect(page.data.map((d) => d.unreadCount)).toEqual(expected.map((r) => users.length - 1 - r));
+  });
+
+  it('flushes at once when the batch is full', async () => {
+    batcher = make({ READ_RECEIPT_FLUSH_MS: '10000', READ_RECEIPT_MAX_BATCH: '2' });
+    const started = Date.now();
+    await Promise.all([batcher.markRead(planetId, users[3].user.id, ids[9]), batcher.markRead(planetId, users[4].user.id, ids[9])]);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('flushes what is pending on shutdown', async () => {
+    batcher = make({ READ_RECEIPT_FLUSH_MS: '10000' });
+    const pending = batcher.markRead(planetId, users[5].user.id, ids[9]);
+    expect(batcher.pendingCount).toBe(1);
+    await batcher.beforeApplicationShutdown();
+    await pending;
+    expect(await watermark(planetId, users[5].user.id)).toBe(ids[9]);
+  });
+
+  it('drops events of users who are no longer ACTIVE members and of messages of other planets', async () => {
+    const other = await createPlanet(users[0].user.id, []);
+    const foreign = await Message.insertForMember({ planetId: other, senderId: users[0].user.id, type: MessageType.TEXT, content: 'x', replyToMessageId: null, attachments: [], clientId: null });
+    const [gone, fresh] = await Promise.all([createUser(db.env), createUser(db.env)]);
+    await setMembership(planetId, gone.user.id, 'LEFT');
+    await setMembership(planetId, fresh.user.id, 'ACTIVE');
+    await Promise.all([
+      batcher.markRead(planetId, gone.user.id, ids[9]),
+      batcher.markRead(planetId, fresh.user.id, foreign.kind === 'created' ? foreign.message.id : '1'),
+    ]);
+    expect(await watermark(planetId, gone.user.id)).toBeNull();
+    expect(await watermark(planetId, fresh.user.id)).toBeNull();
+    expect(broadcasts).toEqual([]);
+  });
+
+  /** Readers of message i among users[3..11] after the first test: their watermarks, fixed by that test. */
+  function othersRead(i: number): number {
+    return users.slice(3).filter((u) => {
+      const max = Math.max(...Array.from({ length: 10 }, (_, round) => (round * 7 + u.user.id) % 10));
+      return max >= i;
+    }).length;
+  }
+});
