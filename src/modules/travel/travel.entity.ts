@@ -1,6 +1,8 @@
 import {
   Check,
   Column,
+  EntityManager,
+  QueryFailedError,
   CreateDateColumn,
   DeleteDateColumn,
   Entity,
@@ -10,9 +12,72 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { BaseActiveRecord } from '../../common/database/base-active-record';
+import { AppException } from '../../common/errors/app.exception';
+import { CacheResult } from '../../infrastructure/cache/cache-result.decorator';
 import type { Planet } from '../planet/planet.entity';
-import type { TravelUser } from './travel-user.entity';
-import { TravelVisibility } from './travel.enums';
+import { User } from '../user/user.entity';
+import { TravelUser } from './travel-user.entity';
+import { MembershipStatus, TravelRole, TravelVisibility } from './travel.enums';
+
+export interface TravelInput {
+  title: string;
+  description?: string | null;
+  visibility: TravelVisibility;
+  startDate?: string | null;
+  endDate?: string | null;
+}
+
+/** What one membership change did, read inside the transaction that made it. */
+export interface TravelMembershipChange {
+  membership: TravelUser;
+  participantCount: number;
+  /** false when the call found the membership already as asked (an idempotent repeat). */
+  changed: boolean;
+}
+
+export interface TravelLeaveResult {
+  left: boolean;
+  /** Planets whose ACTIVE membership ended with the travel membership (for socket rooms). */
+  endedPlanetIds: number[];
+  /** The last member left, so the travel was deleted. */
+  travelDeleted: boolean;
+}
+
+export interface TravelAccess {
+  travel: Travel;
+  /** The caller's ACTIVE membership, or null. */
+  membership: TravelUser | null;
+}
+
+export interface TravelPage {
+  items: { travel: Travel; role: TravelRole }[];
+  nextCursor: number | null;
+}
+
+export const POPULAR_TRAVELS_LIMIT = 10;
+/** The seed's figure: the popular list is cached for two hours, and invalidated on every change. */
+export const POPULAR_TRAVELS_TTL_SECONDS = 7200;
+export const POPULAR_TRAVELS_CACHE = 'travel:popular';
+
+/** A travel as plain JSON data (what the cache stores: dates as ISO strings). */
+export interface TravelSummary {
+  id: number;
+  title: string;
+  description: string | null;
+  visibility: TravelVisibility;
+  participantCount: number;
+  startDate: string | null;
+  endDate: string | null;
+  createdById: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `UPDATE … RETURNING` through manager.query answers `[rows, count]` on PostgreSQL. */
+async function updateReturning<T>(m: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const [rows] = await m.query<[T[], number]>(sql, params);
+  return rows;
+}
 
 @Entity('travel')
 @Check('CHK_travel_participant_count', '"participant_count" >= 0')
@@ -58,4 +123,247 @@ export class Travel extends BaseActiveRecord {
 
   @OneToMany('Planet', (p: Planet) => p.travel, { eager: false })
   planets?: Planet[];
+
+  /** endDate before startDate is the caller's mistake, named by field (the CHECK constraint backs this). */
+  static assertDates(startDate: string | null | undefined, endDate: string | null | undefined): void {
+    if (startDate && endDate && endDate < startDate) throw AppException.badRequest('endDate', 'must not be before startDate');
+  }
+
+  /** Creates the travel with its creator as the ACTIVE HOST (participantCount 1), in one transaction. */
+  static async createWithHost(userId: number, input: TravelInput): Promise<{ travel: Travel; membership: TravelUser }> {
+    Travel.assertDates(input.startDate, input.endDate);
+    return Travel.transaction(async (m) => {
+      const travel = await m.save(
+        m.create(Travel, {
+          title: input.title,
+          description: input.description ?? null,
+          visibility: input.visibility,
+          startDate: input.startDate ?? null,
+          endDate: input.endDate ?? null,
+          createdById: userId,
+          participantCount: 1,
+        }),
+      );
+      const membership = await m.save(m.create(TravelUser, { travelId: travel.id, userId, role: TravelRole.HOST, status: MembershipStatus.ACTIVE }));
+      return { travel, membership };
+    });
+  }
+
+  /**
+   * The travel as `userId` may see it: null when it does not exist, is deleted, or is PRIVATE and
+   * the user is not an ACTIVE member (callers answer 404 and so reveal nothing).
+   */
+  static async findAccessible(id: number, userId: number): Promise<TravelAccess | null> {
+    const travel = await Travel.createQueryBuilder('t')
+      .leftJoinAndSelect('t.travelUsers', 'tu', 'tu.userId = :userId AND tu.status = :active', { userId, active: MembershipStatus.ACTIVE })
+      .where('t.id = :id', { id })
+      .getOne();
+    if (!travel) return null;
+    const membership = travel.travelUsers?.[0] ?? null;
+    delete travel.travelUsers;
+    if (!membership && travel.visibility !== TravelVisibility.PUBLIC) return null;
+    return { travel, membership };
+  }
+
+  /** Travels where the user is an ACTIVE member, newest first, by keyset on the travel id. */
+  static async findMine(userId: number, opts: { limit: number; cursor?: number }): Promise<TravelPage> {
+    const qb = Travel.createQueryBuilder('t')
+      .innerJoinAndSelect('t.travelUsers', 'tu', 'tu.userId = :userId AND tu.status = :active', { userId, active: MembershipStatus.ACTIVE })
+      .orderBy('t.id', 'DESC')
+      .limit(opts.limit + 1);
+    if (opts.cursor !== undefined) qb.andWhere('t.id < :cursor', { cursor: opts.cursor });
+    const rows = await qb.getMany();
+    const page = rows.slice(0, opts.limit);
+    const items = page.map((travel) => {
+      const role = travel.travelUsers![0].role;
+      delete travel.travelUsers;
+      return { travel, role };
+    });
+    return { items, nextCursor: rows.length > opts.limit ? page[page.length - 1].id : null };
+  }
+
+  /**
+   * Top PUBLIC travels by participantCount (served by the partial index IDX_travel_popular),
+   * cache-aside in Redis for 2 h; TravelService invalidates POPULAR_TRAVELS_CACHE on every change
+   * that can reorder or alter the list.
+   */
+  @CacheResult(POPULAR_TRAVELS_TTL_SECONDS, POPULAR_TRAVELS_CACHE)
+  static async findPopularTravels(limit = POPULAR_TRAVELS_LIMIT): Promise<TravelSummary[]> {
+    const travels = await Travel.find({
+      where: { visibility: TravelVisibility.PUBLIC },
+      order: { participantCount: 'DESC', id: 'ASC' },
+      take: limit,
+    });
+    return travels.map((t) => t.toSummary());
+  }
+
+  toSummary(): TravelSummary {
+    return {
+      id: this.id,
+      title: this.title,
+      description: this.description,
+      visibility: this.visibility,
+      participantCount: this.participantCount,
+      startDate: this.startDate,
+      endDate: this.endDate,
+      createdById: this.createdById,
+      createdAt: new Date(this.createdAt).toISOString(),
+      updatedAt: new Date(this.updatedAt).toISOString(),
+    };
+  }
+
+  /** Changes only the given fields (never participantCount), checking the dates against the stored ones. */
+  static async updateDetails(id: number, patch: Partial<TravelInput>): Promise<Travel> {
+    return Travel.transaction(async (m) => {
+      const travel = await Travel.lockForMembership(m, id);
+      const startDate = patch.startDate !== undefined ? patch.startDate : travel.startDate;
+      const endDate = patch.endDate !== undefined ? patch.endDate : travel.endDate;
+      Travel.assertDates(startDate, endDate);
+      const set: Partial<Travel> = {};
+      if (patch.title !== undefined) set.title = patch.title;
+      if (patch.description !== undefined) set.description = patch.description;
+      if (patch.visibility !== undefined) set.visibility = patch.visibility;
+      if (patch.startDate !== undefined) set.startDate = patch.startDate;
+      if (patch.endDate !== undefined) set.endDate = patch.endDate;
+      if (Object.keys(set).length > 0) {
+        await m.update(Travel, { id }, set).catch((err: unknown) => {
+          throw Travel.isDateCheckViolation(err) ? AppException.badRequest('endDate', 'must not be before startDate') : err;
+        });
+      }
+      return m.findOneByOrFail(Travel, { id });
+    });
+  }
+
+  /**
+   * Soft-deletes the travel and its planets; every ACTIVE planet membership in it ends (so sockets
+   * leave the rooms). Returns the ended memberships.
+   */
+  static async softDeleteWithPlanets(id: number): Promise<{ planetId: number; userId: number }[]> {
+    return Travel.transaction(async (m) => {
+      await Travel.lockForMembership(m, id);
+      const ended = await Travel.endPlanetMemberships(m, id);
+      await m.query('UPDATE planet SET deleted_at = now() WHERE travel_id = $1 AND deleted_at IS NULL', [id]);
+      await m.query('UPDATE travel SET deleted_at = now() WHERE id = $1', [id]);
+      return ended;
+    });
+  }
+
+  /**
+   * Joins a PUBLIC travel (an ACTIVE member gets its membership back unchanged; a LEFT one is
+   * reactivated as MEMBER). Membership and participantCount change together under the travel's row lock.
+   */
+  static async join(travelId: number, userId: number): Promise<TravelMembershipChange> {
+    return Travel.transaction(async (m) => {
+      const travel = await Travel.lockForMembership(m, travelId);
+      const existing = await m.findOne(TravelUser, { where: { travelId, userId } });
+      if (existing?.status === MembershipStatus.ACTIVE) return { membership: existing, participantCount: travel.participantCount, changed: false };
+      if (travel.visibility !== TravelVisibility.PUBLIC) throw AppException.notFound('Travel');
+      if (existing?.status === MembershipStatus.BANNED) throw AppException.forbidden('You were removed from this travel');
+      return Travel.activate(m, travel, userId, existing, TravelRole.MEMBER);
+    });
+  }
+
+  /** A host adds a user (any visibility); 404 for an unknown user, 409 when already an ACTIVE member. */
+  static async addMember(travelId: number, userId: number): Promise<TravelMembershipChange> {
+    return Travel.transaction(async (m) => {
+      const travel = await Travel.lockForMembership(m, travelId);
+      if (!(await m.exists(User, { where: { id: userId } }))) throw AppException.notFound('User');
+      const existing = await m.findOne(TravelUser, { where: { travelId, userId } });
+      if (existing?.status === MembershipStatus.ACTIVE) throw AppException.conflict('is already a member of this travel', 'userId');
+      return Travel.activate(m, travel, userId, existing, TravelRole.MEMBER);
+    });
+  }
+
+  /**
+   * Ends the user's membership and their planet memberships in this travel. Not a member: a no-op
+   * (`left: false`). The last HOST may not leave while other members remain (409: make someone
+   * else host first, or delete the travel); when the last member leaves, the travel is deleted.
+   */
+  static async leave(travelId: number, userId: number): Promise<TravelLeaveResult> {
+    return Travel.transaction(async (m) => {
+      const travel = await Travel.lockForMembership(m, travelId);
+      const membership = await m.findOne(TravelUser, { where: { travelId, userId } });
+      if (!membership && travel.visibility !== TravelVisibility.PUBLIC) throw AppException.notFound('Travel');
+      if (membership?.status !== MembershipStatus.ACTIVE) return { left: false, endedPlanetIds: [], travelDeleted: false };
+
+      const lastMember = travel.participantCount <= 1;
+      if (membership.role === TravelRole.HOST && !lastMember && (await Travel.otherHostCount(m, travelId, userId)) === 0) {
+        throw AppException.conflict('The last host cannot leave while other members remain: make another member host, or delete the travel');
+      }
+      await m.update(TravelUser, { id: membership.id }, { status: MembershipStatus.LEFT, leftAt: new Date() });
+      await m.query('UPDATE travel SET participant_count = participant_count - 1 WHERE id = $1', [travelId]);
+      const ended = await Travel.endPlanetMemberships(m, travelId, userId);
+      if (lastMember) {
+        await m.query('UPDATE planet SET deleted_at = now() WHERE travel_id = $1 AND deleted_at IS NULL', [travelId]);
+        await m.query('UPDATE travel SET deleted_at = now() WHERE id = $1', [travelId]);
+      }
+      return { left: true, endedPlanetIds: ended.map((e) => e.planetId), travelDeleted: lastMember };
+    });
+  }
+
+  /** Makes an ACTIVE member HOST or MEMBER; the last host cannot step down (409). */
+  static async setMemberRole(travelId: number, userId: number, role: TravelRole): Promise<TravelMembershipChange> {
+    return Travel.transaction(async (m) => {
+      const travel = await Travel.lockForMembership(m, travelId);
+      const membership = await m.findOne(TravelUser, { where: { travelId, userId, status: MembershipStatus.ACTIVE } });
+      if (!membership) throw AppException.notFound('Member');
+      if (membership.role === role) return { membership, participantCount: travel.participantCount, changed: false };
+      if (role === TravelRole.MEMBER && (await Travel.otherHostCount(m, travelId, userId)) === 0) {
+        throw AppException.conflict('A travel needs a host: make another member host first', 'role');
+      }
+      await m.update(TravelUser, { id: membership.id }, { role });
+      membership.role = role;
+      return { membership, participantCount: travel.participantCount, changed: true };
+    });
+  }
+
+  /** Locks the (not deleted) travel row for the rest of the transaction; 404 when there is none. */
+  static async lockForMembership(m: EntityManager, id: number): Promise<Travel> {
+    const travel = await m.createQueryBuilder(Travel, 't').setLock('for_no_key_update').where('t.id = :id', { id }).getOne();
+    if (!travel) throw AppException.notFound('Travel');
+    return travel;
+  }
+
+  private static async activate(m: EntityManager, travel: Travel, userId: number, existing: TravelUser | null, role: TravelRole): Promise<TravelMembershipChange> {
+    let membership: TravelUser;
+    if (existing) {
+      const joinedAt = new Date();
+      await m.update(TravelUser, { id: existing.id }, { status: MembershipStatus.ACTIVE, role, leftAt: null, joinedAt });
+      membership = Object.assign(existing, { status: MembershipStatus.ACTIVE, role, leftAt: null, joinedAt });
+    } else {
+      membership = await m.save(m.create(TravelUser, { travelId: travel.id, userId, role, status: MembershipStatus.ACTIVE }));
+    }
+    await m.query('UPDATE travel SET participant_count = participant_count + 1 WHERE id = $1', [travel.id]);
+    return { membership, participantCount: travel.participantCount + 1, changed: true };
+  }
+
+  private static async otherHostCount(m: EntityManager, travelId: number, userId: number): Promise<number> {
+    return m
+      .createQueryBuilder(TravelUser, 'tu')
+      .where('tu.travelId = :travelId AND tu.userId <> :userId AND tu.status = :active AND tu.role = :host', {
+        travelId,
+        userId,
+        active: MembershipStatus.ACTIVE,
+        host: TravelRole.HOST,
+      })
+      .getCount();
+  }
+
+  /** Ends ACTIVE planet memberships in the travel (of one user, or of everyone). */
+  private static endPlanetMemberships(m: EntityManager, travelId: number, userId?: number): Promise<{ planetId: number; userId: number }[]> {
+    return updateReturning<{ planetId: number; userId: number }>(
+      m,
+      `UPDATE planet_user pu SET status = 'LEFT', left_at = now()
+         FROM planet p
+        WHERE p.id = pu.planet_id AND p.travel_id = $1 AND p.deleted_at IS NULL AND pu.status = 'ACTIVE'
+          AND ($2::int IS NULL OR pu.user_id = $2)
+        RETURNING pu.planet_id AS "planetId", pu.user_id AS "userId"`,
+      [travelId, userId ?? null],
+    );
+  }
+
+  /** A violated CHECK on the dates (a concurrent PATCH) is still the caller's bad input. */
+  private static isDateCheckViolation(err: unknown): boolean {
+    return err instanceof QueryFailedError && (err.driverError as { constraint?: string } | undefined)?.constraint === 'CHK_travel_dates';
+  }
 }

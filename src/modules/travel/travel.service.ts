@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import type { CurrentUserData } from '../../common/decorators/current-user.decorator';
+import { AppException } from '../../common/errors/app.exception';
+import { DomainEvents } from '../../common/events/domain-events';
+import { DistributedCacheService } from '../../infrastructure/cache/distributed-cache.service';
+import type { CreateTravelDto } from './dto/create-travel.dto';
+import type { ListTravelsDto } from './dto/list-travels.dto';
+import {
+  toTravelMembershipResponse,
+  toTravelResponse,
+  TravelListDto,
+  TravelMembershipResponseDto,
+  TravelPageDto,
+  TravelResponseDto,
+} from './dto/travel-response.dto';
+import type { UpdateTravelDto } from './dto/update-travel.dto';
+import { POPULAR_TRAVELS_CACHE, Travel, TravelAccess } from './travel.entity';
+import { TravelRole, TravelVisibility } from './travel.enums';
+
+/**
+ * Travels and travel membership. Access: a PRIVATE travel is 404 to anyone who is not an ACTIVE
+ * member (its existence is not revealed); a visible travel answers 403 where the caller lacks the role.
+ */
+@Injectable()
+export class TravelService {
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly cache: DistributedCacheService,
+  ) {}
+
+  async create(user: CurrentUserData, dto: CreateTravelDto): Promise<TravelResponseDto> {
+    const { travel, membership } = await Travel.createWithHost(user.id, dto);
+    if (travel.visibility === TravelVisibility.PUBLIC) await this.popularChanged();
+    return toTravelResponse(travel, membership.role);
+  }
+
+  async listMine(user: CurrentUserData, dto: ListTravelsDto): Promise<TravelPageDto> {
+    const page = await Travel.findMine(user.id, { limit: dto.limit, cursor: dto.cursor });
+    return {
+      data: page.items.map(({ travel, role }) => toTravelResponse(travel, role)),
+      nextCursor: page.nextCursor === null ? null : String(page.nextCursor),
+      hasMore: page.nextCursor !== null,
+    };
+  }
+
+  async popular(): Promise<TravelListDto> {
+    const travels = await Travel.findPopularTravels();
+    return { data: travels.map((t) => toTravelResponse(t)) };
+  }
+
+  async get(user: CurrentUserData, id: number): Promise<TravelResponseDto> {
+    const { travel, membership } = await this.requireVisible(id, user.id);
+    return toTravelResponse(travel, membership?.role ?? null);
+  }
+
+  async update(user: CurrentUserData, id: number, dto: UpdateTravelDto): Promise<TravelResponseDto> {
+    await this.requireHost(id, user.id);
+    const travel = await Travel.updateDetails(id, dto);
+    await this.popularChanged();
+    return toTravelResponse(travel, TravelRole.HOST);
+  }
+
+  async remove(user: CurrentUserData, id: number): Promise<void> {
+    await this.requireHost(id, user.id);
+    const ended = await Travel.softDeleteWithPlanets(id);
+    await this.popularChanged();
+    for (const { planetId, userId } of ended) this.events.emit('planet.membership.changed', { planetId, userId, active: false });
+  }
+
+  async join(user: CurrentUserData, id: number): Promise<TravelMembershipResponseDto> {
+    await this.requireVisible(id, user.id);
+    const { membership, participantCount } = await Travel.join(id, user.id);
+    await this.popularChanged();
+    return toTravelMembershipResponse(membership, participantCount);
+  }
+
+  async addMember(user: CurrentUserData, id: number, userId: number): Promise<TravelMembershipResponseDto> {
+    await this.requireHost(id, user.id);
+    const { membership, participantCount } = await Travel.addMember(id, userId);
+    await this.popularChanged();
+    return toTravelMembershipResponse(membership, participantCount);
+  }
+
+  async setMemberRole(user: CurrentUserData, id: number, userId: number, role: TravelRole): Promise<TravelMembershipResponseDto> {
+    await this.requireHost(id, user.id);
+    const { membership, participantCount } = await Travel.setMemberRole(id, userId, role);
+    return toTravelMembershipResponse(membership, participantCount);
+  }
+
+  async leave(user: CurrentUserData, id: number): Promise<void> {
+    await this.requireVisible(id, user.id);
+    const { endedPlanetIds } = await Travel.leave(id, user.id);
+    await this.popularChanged();
+    for (const planetId of endedPlanetIds) this.events.emit('planet.membership.changed', { planetId, userId: user.id, active: false });
+  }
+
+  /** Any change of membership, title, visibility or deletion may change the cached popular list. */
+  private popularChanged(): Promise<void> {
+    return this.cache.invalidate(POPULAR_TRAVELS_CACHE);
+  }
+
+  /** 404 unless the travel exists and the user may see it. */
+  private async requireVisible(id: number, userId: number): Promise<TravelAccess> {
+    const access = await Travel.findAccessible(id, userId);
+    if (!access) throw AppException.notFound('Travel');
+    return access;
+  }
+
+  /** 404 as requireVisible, then 403 unless the user is an ACTIVE HOST. */
+  private async requireHost(id: number, userId: number): Promise<TravelAccess> {
+    const access = await this.requireVisible(id, userId);
+    if (access.membership?.role !== TravelRole.HOST) throw AppException.forbidden('Only a host of this travel may do this');
+    return access;
+  }
+}
