@@ -1,11 +1,10 @@
 import 'reflect-metadata';
-import { plainToInstance, Transform, Type } from 'class-transformer';
+import { plainToInstance, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { Trim } from '../common/validation/validators';
 
 /** Values that ship in .env.example; production refuses to start with them. */
 export const EXAMPLE_SECRETS = ['change-me-access-secret', 'change-me-refresh-pepper'];
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 /**
  * Every environment variable the app reads, validated once at boot.
@@ -21,7 +20,7 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @Transform(trim) @IsString()
+  @Trim() @IsString()
   DATABASE_HOST = '127.0.0.1';
 
   @Type(() => Number) @IsInt() @Min(1) @Max(65535)
@@ -33,7 +32,7 @@ export class EnvironmentVariables {
   @IsString()
   DATABASE_PASSWORD = '';
 
-  @Transform(trim) @IsString() @MinLength(1)
+  @Trim() @IsString() @MinLength(1)
   DATABASE_NAME = 'connecto';
 
   @Type(() => Number) @IsInt() @Min(1) @Max(1000)
@@ -51,7 +50,7 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false'])
   DATABASE_LOGGING = 'false';
 
-  @Transform(trim) @IsString()
+  @Trim() @IsString()
   REDIS_HOST = '127.0.0.1';
 
   @Type(() => Number) @IsInt() @Min(1) @Max(65535)

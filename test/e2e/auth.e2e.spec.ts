@@ -113,6 +113,7 @@ describe('auth and users/me', () => {
       ['an invalid email', { email: 'not-an-email', password: 'connecto123!', nickname: 'x' }, 'email'],
       ['a short password', { email: 'a@example.com', password: 'short', nickname: 'x' }, 'password'],
       ['an over-long nickname', { email: 'a@example.com', password: 'connecto123!', nickname: '가'.repeat(51) }, 'nickname'],
+      ['a NUL character', { email: 'a@example.com', password: 'connecto123!', nickname: 'a\u0000b' }, 'nickname'],
       ['an unknown field', { email: 'a@example.com', password: 'connecto123!', nickname: 'x', isAdmin: true }, 'isAdmin'],
     ])('answers 400 naming the field for %s and creates nothing', async (_name, body, field) => {
       const res = await t.http.post('/api/v1/auth/register').send(body).expect(400);

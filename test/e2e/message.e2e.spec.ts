@@ -63,6 +63,8 @@ describe('messages over REST', () => {
     expect(long.body.details[0].field).toBe('content');
     await send(alice, { content: '가'.repeat(4000) }).expect(201);
     await send(alice, { content: 'x', extra: 1 }).expect(400);
+    const nul = await send(alice, { content: 'a\u0000b' }).expect(400);
+    expect(nul.body.details[0]).toEqual({ field: 'content', problem: 'must not contain NUL characters' });
   });
 
   it('refuses a reply to a message of another planet with 400', async () => {

@@ -1,43 +1,46 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { HasNoNulChar, Trim } from '../../../common/validation/validators';
 import { UserMeDto } from '../../user/dto/user-response.dto';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class RegisterDto {
   @ApiProperty({ example: 'minji@connecto.dev', maxLength: 254 })
-  @Transform(trim)
+  @Trim()
   @IsEmail({}, { message: 'must be an email address' })
   @MaxLength(254)
+  @HasNoNulChar()
   email!: string;
 
   @ApiProperty({ minLength: 8, maxLength: 128, example: 'connecto123!' })
   @IsString()
   @MinLength(8)
   @MaxLength(128)
+  @HasNoNulChar()
   password!: string;
 
   @ApiProperty({ minLength: 1, maxLength: 50, example: '민지' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(50)
+  @HasNoNulChar()
   nickname!: string;
 }
 
 export class LoginDto {
   @ApiProperty({ example: 'minji@connecto.dev' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(254)
+  @HasNoNulChar()
   email!: string;
 
   @ApiProperty({ example: 'connecto123!' })
   @IsString()
   @MinLength(1)
   @MaxLength(128)
+  @HasNoNulChar()
   password!: string;
 }
 

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { HasNoNulChar } from '../../../common/validation/validators';
 import { MESSAGE_CONTENT_MAX } from '../message.enums';
 
 export const BIG_ID_PATTERN = /^[1-9][0-9]{0,18}$/;
@@ -11,6 +12,7 @@ export class SendMessageDto {
   @IsOptional()
   @IsString()
   @MaxLength(MESSAGE_CONTENT_MAX)
+  @HasNoNulChar()
   content?: string;
 
   @ApiPropertyOptional({ example: '1024', description: 'a message of the same planet (bigint as a string)' })

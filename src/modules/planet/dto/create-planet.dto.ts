@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { HasNoNulChar, Trim } from '../../travel/dto/validators';
+import { HasNoNulChar, Trim } from '../../../common/validation/validators';
 
 export const PLANET_NAME_MAX = 100;
 

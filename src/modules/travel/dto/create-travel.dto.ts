@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { TravelVisibility } from '../travel.enums';
-import { HasNoNulChar, IsCalendarDate, Trim } from './validators';
+import { HasNoNulChar, IsCalendarDate, Trim } from '../../../common/validation/validators';
 
 export const TRAVEL_TITLE_MAX = 100;
 export const TRAVEL_DESCRIPTION_MAX = 2000;

@@ -1,16 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { HasNoNulChar, Trim } from '../../../common/validation/validators';
 
 export class UpdateProfileDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 50 })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(50)
+  @HasNoNulChar()
   nickname?: string;
 
   @ApiPropertyOptional({ maxLength: 500, nullable: true, type: String })
@@ -18,6 +17,7 @@ export class UpdateProfileDto {
   @ValidateIf((_o, v) => v !== null)
   @IsString()
   @MaxLength(500)
+  @HasNoNulChar()
   bio?: string | null;
 
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'An image the caller uploaded; null removes the avatar' })
