@@ -13,6 +13,19 @@ import { RedisIoAdapter } from './infrastructure/socket/redis-io.adapter';
 
 export const API_PREFIX = 'api/v1';
 
+/**
+ * Accept-queue length for `listen` (Node's default is 511; Linux caps it at net.core.somaxconn).
+ * Socket.IO clients reconnect in bursts (a deploy, a network blip): with 511 a burst overflowed the
+ * queue while the event loop was busy with handshakes, and clients saw "websocket error".
+ */
+export const LISTEN_BACKLOG = 4096;
+
+/** `app.listen` with LISTEN_BACKLOG: Nest types (port, host, callback) but hands every argument to http.Server#listen(port, host, backlog, cb). */
+export function listenWithBacklog(app: INestApplication, port: number, host: string, backlog = LISTEN_BACKLOG): Promise<unknown> {
+  const listen = app.listen.bind(app) as unknown as (port: number, host: string, backlog: number) => Promise<unknown>;
+  return listen(port, host, backlog);
+}
+
 /** Builds the configured app (not listening): used by main.ts, the dev start and e2e tests alike. */
 export async function createApp(env: EnvironmentVariables): Promise<INestApplication> {
   const logger = createLogger(env.LOG_LEVEL);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createApp } from './bootstrap';
+import { createApp, listenWithBacklog } from './bootstrap';
 import { BootError } from './common/errors/boot.error';
 import { ConfigError, validateEnv } from './config/env';
 import { loadDotenv } from './config/load-dotenv';
@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   loadDotenv();
   const env = validateEnv();
   const app = await createApp(env);
-  await app.listen(env.PORT, '0.0.0.0');
+  await listenWithBacklog(app, env.PORT, '0.0.0.0');
   console.log(`Connecto API listening on http://localhost:${env.PORT} (docs: http://localhost:${env.PORT}/docs)`);
 }
 

@@ -3,15 +3,20 @@
  * (one node, then two nodes through Redis), planets of ~50 members, messages sent with
  * `message:send` — each authenticated, persisted and fanned out by the app. Reports delivery
  * latency P50/P95/P99 (send → message:new on every member), lost deliveries, server memory per
- * connection, a rate ladder (highest persisted msg/s with P95 < 100 ms) and where it broke.
+ * connection, connection retries, SQL statements and CPU per message (server, PostgreSQL), a rate
+ * ladder (highest persisted msg/s with P95 < 100 ms) and where it broke.
  * Writes bench/results/realtime-<ts>.json. Only 127.0.0.1; every loop bounded in count and time.
  *
- *   npm run bench:realtime     BENCH_CLIENTS=10000 BENCH_WORKERS=4 BENCH_SECONDS=20 BENCH_LADDER=200,400,600,800,1000,1500
- *                              BENCH_CONNECTS_PER_SECOND=1500 BENCH_TWO_NODES=true BENCH_MAX_MINUTES=25
+ *   flock /tmp/connecto-bench.lock npm run bench:realtime
+ *     BENCH_CLIENTS=10000 BENCH_WORKERS=4 BENCH_SECONDS=20 BENCH_LADDER=200,400,600,800,1000,1500
+ *     BENCH_CONNECTS_PER_SECOND=500 BENCH_CONNECT_RETRIES=5 BENCH_TWO_NODES=true BENCH_MAX_MINUTES=25
+ *     BENCH_CPU_PROF=<dir>        CPU profiles of node 1: the connection ramp and the first phase
+ *     BENCH_BACKLOG=511           reproduce the old listen backlog (default: LISTEN_BACKLOG, 4096)
+ *     BENCH_JWT_KEY_OBJECT=true   measure the proposed KeyObject JWT secret (see README)
  */
 import { JwtService } from '@nestjs/jwt';
 import { ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { TokenService } from '../../src/modules/auth/token.service';
@@ -22,9 +27,12 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
 const PLANET_SIZE = 50;
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const LADDER = (process.env.BENCH_LADDER ?? '200,400,600,800,1000,1500').split(',').map(Number);
-const CONNECTS_PER_SECOND = Number(process.env.BENCH_CONNECTS_PER_SECOND ?? 1500);
+const CONNECTS_PER_SECOND = Number(process.env.BENCH_CONNECTS_PER_SECOND ?? 500);
+const CONNECT_RETRIES = Number(process.env.BENCH_CONNECT_RETRIES ?? 5);
 const DEADLINE = Date.now() + Number(process.env.BENCH_MAX_MINUTES ?? 25) * 60_000;
 const BASE_PORT = Number(process.env.BENCH_PORT ?? 39100);
+/** A directory: the first node's CPU profile of the first phase of each scenario is written there. */
+const CPU_PROF = process.env.BENCH_CPU_PROF;
 const execArgv = ['-r', 'ts-node/register/transpile-only'];
 
 interface Client {
@@ -45,6 +53,60 @@ function once<T>(child: ChildProcess, type: string, timeoutMs: number): Promise<
     };
     child.on('message', onMsg);
   });
+}
+
+/** CPU seconds (user + system) used so far by the PostgreSQL backends serving the bench database and by redis-server. */
+async function serviceCpu(database: string): Promise<{ postgres: number; redis: number }> {
+  const ticks = Number(process.env.CLK_TCK ?? 100);
+  const cpuOf = (pid: number): number => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / ticks;
+    } catch {
+      return 0;
+    }
+  };
+  const { Client: PgClient } = await import('pg');
+  const env = benchEnv(database);
+  const pg = new PgClient({ host: env.DATABASE_HOST, port: env.DATABASE_PORT, user: env.DATABASE_USER, password: env.DATABASE_PASSWORD || undefined, database: env.DATABASE_NAME });
+  await pg.connect();
+  try {
+    const { rows } = await pg.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+    let redis = 0;
+    for (const dir of readdirSync('/proc')) {
+      if (!/^\d+$/.test(dir)) continue;
+      try {
+        if (readFileSync(`/proc/${dir}/comm`, 'utf8').trim() === 'redis-server') redis += cpuOf(Number(dir));
+      } catch {
+        // gone
+      }
+    }
+    return { postgres: rows.reduce((a, r) => a + cpuOf(r.pid), 0), redis };
+  } finally {
+    await pg.end();
+  }
+}
+
+/** Machine-wide jiffies: [busy, total] from /proc/stat (all cores, every process — other jobs included). */
+const machineCpu = (): [number, number] => {
+  const v = readFileSync('/proc/stat', 'utf8').split('\n')[0].split(/\s+/).slice(1).map(Number);
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+  return [total - v[3] - v[4], total];
+};
+
+interface ServerStats {
+  statements: number;
+  cpu: NodeJS.CpuUsage;
+  sqlMs: { p50: number; p95: number; p99: number };
+  loopDelayMs: { p50: number; p99: number; max: number };
+  utilization: number;
+  poolWaiting: { max: number; mean: number };
+}
+
+async function ask<T>(child: ChildProcess, msg: { type: string; file?: string }, reply: string): Promise<T> {
+  const p = once<T>(child, reply, 30_000);
+  child.send(msg);
+  return p;
 }
 
 const rssMb = (pid: number): number => {
@@ -105,6 +167,31 @@ async function seed(env: ReturnType<typeof benchEnv>): Promise<{ userId: number;
   }
 }
 
+interface ConnectReport {
+  connected: number;
+  failed: number;
+  retried: number;
+  attemptsFailed: number;
+  retriesHistogram: Record<string, number>;
+  perPlanet: Record<string, number>;
+  ms: number;
+  errors: string[];
+}
+
+const netCounters = (): Record<string, number> => {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n');
+  const out: Record<string, number> = {};
+  for (let i = 0; i + 1 < lines.length; i += 2) {
+    if (!lines[i].startsWith('TcpExt:')) continue;
+    const names = lines[i].split(/\s+/);
+    const values = lines[i + 1].split(/\s+/);
+    names.forEach((n, j) => {
+      if (/^(ListenOverflows|ListenDrops|TCPReqQFullDoCookies|TCPReqQFullDrop|TCPAbortOnData)$/.test(n)) out[n] = Number(values[j]);
+    });
+  }
+  return out;
+};
+
 interface Collected {
   received: number;
   latencies: number[];
@@ -114,9 +201,11 @@ interface Collected {
   ackTimeouts: number;
   connected: number;
   errors: string[];
+  cpuMs: number;
+  loopDelayP99Ms: number;
 }
 
-async function scenario(name: string, ports: number[], serverEnv: Record<string, string>, members: { userId: number; planetId: number; email: string }[], rates: number[], targetP95: number) {
+async function scenario(database: string, name: string, ports: number[], serverEnv: Record<string, string>, members: { userId: number; planetId: number; email: string }[], rates: number[], targetP95: number) {
   console.log(`\n== ${name}: ${members.length} clients on ${ports.length} node(s) ==`);
   const servers: ChildProcess[] = [];
   const workers: ChildProcess[] = [];
@@ -134,11 +223,14 @@ async function scenario(name: string, ports: number[], serverEnv: Record<string,
       workers.push(child);
       await once(child, 'ready', 60_000);
     }
+    if (CPU_PROF) await ask(servers[0], { type: 'profile-start' }, 'profiling');
+    const netBefore = netCounters();
+    const connectStatsBefore = await Promise.all(servers.map((s) => ask<ServerStats>(s, { type: 'stats' }, 'stats')));
     const shares = workers.map((_, w) => clients.filter((_, i) => i % WORKERS === w));
     const connectedMsgs = await Promise.all(
       workers.map((child, w) => {
-        const p = once<{ connected: number; failed: number; perPlanet: Record<string, number>; ms: number; errors: string[] }>(child, 'connected', 300_000);
-        child.send({ type: 'connect', clients: shares[w], perSecond: CONNECTS_PER_SECOND / WORKERS, timeoutMs: 20_000 });
+        const p = once<ConnectReport>(child, 'connected', 600_000);
+        child.send({ type: 'connect', clients: shares[w], perSecond: CONNECTS_PER_SECOND / WORKERS, timeoutMs: 20_000, retries: CONNECT_RETRIES });
         return p;
       }),
     );
@@ -148,9 +240,31 @@ async function scenario(name: string, ports: number[], serverEnv: Record<string,
     for (const m of connectedMsgs) for (const [p, n] of Object.entries(m.perPlanet)) perPlanet[p] = (perPlanet[p] ?? 0) + n;
     const rssAfter = servers.map((s) => rssMb(s.pid as number));
     const perConnKb = ((rssAfter.reduce((a, b) => a + b, 0) - rssBefore.reduce((a, b) => a + b, 0)) * 1024) / Math.max(1, connected);
+    const netAfter = netCounters();
+    if (CPU_PROF) {
+      mkdirSync(CPU_PROF, { recursive: true });
+      result.connectProfile = join(CPU_PROF, `${name.replace(/\W/g, '')}-connect-${stamp()}.cpuprofile`);
+      await ask(servers[0], { type: 'profile-stop', file: result.connectProfile as string }, 'profiled');
+    }
+    const connectStatsAfter = await Promise.all(servers.map((s) => ask<ServerStats>(s, { type: 'stats' }, 'stats')));
+    const handshakeStatements = connectStatsAfter.reduce((a, x, i) => a + x.statements - connectStatsBefore[i].statements, 0);
+    const handshakeCpuMs = connectStatsAfter.reduce((a, x, i) => a + (x.cpu.user + x.cpu.system - connectStatsBefore[i].cpu.user - connectStatsBefore[i].cpu.system) / 1000, 0);
+    const retriesHistogram: Record<string, number> = {};
+    for (const m of connectedMsgs) for (const [k, n] of Object.entries(m.retriesHistogram)) retriesHistogram[k] = (retriesHistogram[k] ?? 0) + n;
+    const clientsRetried = Object.entries(retriesHistogram).reduce((a, [k, n]) => a + (Number(k) > 0 ? n : 0), 0);
     Object.assign(result, {
       connected,
+      connectsPerSecond: CONNECTS_PER_SECOND,
+      connectRetriesAllowed: CONNECT_RETRIES,
       connectFailed: connectedMsgs.reduce((a, m) => a + m.failed, 0),
+      connectAttemptsFailed: connectedMsgs.reduce((a, m) => a + m.attemptsFailed, 0),
+      connectRetries: connectedMsgs.reduce((a, m) => a + m.retried, 0),
+      clientsThatRetried: clientsRetried,
+      retriesHistogram,
+      sqlStatementsPerHandshake: round(handshakeStatements / Math.max(1, connected), 2),
+      serverCpuMsPerHandshake: round(handshakeCpuMs / Math.max(1, connected), 2),
+      serverEventLoopDelayDuringConnectMs: connectStatsAfter.map((x) => ({ p99: round(x.loopDelayMs.p99, 1), max: round(x.loopDelayMs.max, 1) })),
+      kernelDuringConnect: Object.fromEntries(Object.entries(netAfter).map(([k, v]) => [k, v - (netBefore[k] ?? 0)])),
       connectSeconds: round(Math.max(...connectedMsgs.map((m) => m.ms)) / 1000, 1),
       serverRssMbBefore: rssBefore.map((x) => round(x, 1)),
       serverRssMbConnected: rssAfter.map((x) => round(x, 1)),
@@ -158,7 +272,7 @@ async function scenario(name: string, ports: number[], serverEnv: Record<string,
       connectErrors: connectedMsgs.flatMap((m) => m.errors).slice(0, 5),
     });
     console.log(
-      `connected ${connected}/${members.length} in ${String(result.connectSeconds)} s; server RSS ${rssBefore.map((x) => round(x, 0)).join(',')} → ${rssAfter.map((x) => round(x, 0)).join(',')} MB (${round(perConnKb, 1)} KB/connection)`,
+      `connected ${connected}/${members.length} in ${String(result.connectSeconds)} s at ${CONNECTS_PER_SECOND}/s (${String(result.sqlStatementsPerHandshake)} SQL and ${String(result.serverCpuMsPerHandshake)} ms server CPU per handshake; ${String(result.connectAttemptsFailed)} failed attempts, ${clientsRetried} clients retried, ${String(result.connectFailed)} gave up; kernel ${JSON.stringify(result.kernelDuringConnect)}; ${JSON.stringify(result.connectErrors)}); server RSS ${rssBefore.map((x) => round(x, 0)).join(',')} → ${rssAfter.map((x) => round(x, 0)).join(',')} MB (${round(perConnKb, 1)} KB/connection)`,
     );
 
     for (const rate of rates) {
@@ -167,6 +281,11 @@ async function scenario(name: string, ports: number[], serverEnv: Record<string,
         break;
       }
       const phase = `${name.replace(/\W/g, '')}-${rate}`;
+      const statsBefore = await Promise.all(servers.map((s) => ask<ServerStats>(s, { type: 'stats' }, 'stats')));
+      const servicesBefore = await serviceCpu(database);
+      const machineBefore = machineCpu();
+      const profiling = CPU_PROF && rate === rates[0];
+      if (profiling) await ask(servers[0], { type: 'profile-start' }, 'profiling');
       await Promise.all(
         workers.map((child) => {
           const p = once(child, 'sent', (SECONDS + 30) * 1000);
@@ -175,6 +294,15 @@ async function scenario(name: string, ports: number[], serverEnv: Record<string,
         }),
       );
       await new Promise((r) => setTimeout(r, 3000)); // grace for the last deliveries
+      let profileFile: string | undefined;
+      if (profiling) {
+        mkdirSync(CPU_PROF, { recursive: true });
+        profileFile = join(CPU_PROF, `${phase}-${stamp()}.cpuprofile`);
+        await ask(servers[0], { type: 'profile-stop', file: profileFile }, 'profiled');
+      }
+      const statsAfter = await Promise.all(servers.map((s) => ask<ServerStats>(s, { type: 'stats' }, 'stats')));
+      const servicesAfter = await serviceCpu(database);
+      const machineAfter = machineCpu();
       const collected = await Promise.all(
         workers.map((child) => {
           const p = once<Collected>(child, 'collected', 60_000);
@@ -189,6 +317,8 @@ async function scenario(name: string, ports: number[], serverEnv: Record<string,
       const persisted = Object.values(sentPerPlanet).reduce((a, b) => a + b, 0);
       const expected = Object.entries(sentPerPlanet).reduce((a, [p, n]) => a + n * (perPlanet[p] ?? 0), 0);
       const received = collected.reduce((a, c) => a + c.received, 0);
+      const statements = statsAfter.reduce((a, x, i) => a + x.statements - statsBefore[i].statements, 0);
+      const cpuMs = statsAfter.reduce((a, x, i) => a + (x.cpu.user + x.cpu.system - statsBefore[i].cpu.user - statsBefore[i].cpu.system) / 1000, 0);
       const row = {
         targetRate: rate,
         seconds: SECONDS,
@@ -201,6 +331,20 @@ async function scenario(name: string, ports: number[], serverEnv: Record<string,
         lost: Math.max(0, expected - received),
         deliveryMs: { p50: round(percentile(lat, 50), 1), p95: round(percentile(lat, 95), 1), p99: round(percentile(lat, 99), 1), max: round(lat[lat.length - 1] ?? NaN, 1) },
         ackMs: { p50: round(percentile(acks, 50), 1), p95: round(percentile(acks, 95), 1) },
+        sqlStatementsPerMessage: round(statements / Math.max(1, persisted), 2),
+        serverCpuMsPerMessage: round(cpuMs / Math.max(1, persisted), 2),
+        serverCpuPercent: round((cpuMs / ((SECONDS + 3) * 1000)) * 100, 0),
+        postgresCpuMsPerMessage: round(((servicesAfter.postgres - servicesBefore.postgres) * 1000) / Math.max(1, persisted), 2),
+        postgresCpuPercent: round(((servicesAfter.postgres - servicesBefore.postgres) / (SECONDS + 3)) * 100, 0),
+        machineCpuBusyPercent: round(((machineAfter[0] - machineBefore[0]) / Math.max(1, machineAfter[1] - machineBefore[1])) * 100, 0),
+        redisCpuPercent: round(((servicesAfter.redis - servicesBefore.redis) / (SECONDS + 3)) * 100, 0),
+        serverSqlMs: statsAfter.map((x) => ({ p50: round(x.sqlMs.p50, 1), p95: round(x.sqlMs.p95, 1), p99: round(x.sqlMs.p99, 1) })),
+        serverEventLoopUtilization: statsAfter.map((x) => round(x.utilization, 2)),
+        serverPoolWaiting: statsAfter.map((x) => ({ max: x.poolWaiting.max, mean: round(x.poolWaiting.mean, 1) })),
+        serverEventLoopDelayMs: statsAfter.map((x) => ({ p50: round(x.loopDelayMs.p50, 1), p99: round(x.loopDelayMs.p99, 1), max: round(x.loopDelayMs.max, 1) })),
+        workerCpuPercent: collected.map((c) => round((c.cpuMs / ((SECONDS + 3) * 1000)) * 100, 0)),
+        workerEventLoopDelayP99Ms: collected.map((c) => round(c.loopDelayP99Ms, 1)),
+        profile: profileFile,
         stillConnected: collected.reduce((a, c) => a + c.connected, 0),
         serverRssMb: servers.map((s) => (s.exitCode === null ? round(rssMb(s.pid as number), 1) : null)),
         errors: collected.flatMap((c) => c.errors).slice(0, 5),
@@ -209,7 +353,7 @@ async function scenario(name: string, ports: number[], serverEnv: Record<string,
       (result.phases as unknown[]).push(row);
       const ok = row.deliveryMs.p95 < targetP95 && row.lost === 0 && row.ackErrors + row.ackTimeouts === 0;
       console.log(
-        `${rate} msg/s target → ${row.persistedPerSecond} persisted/s; delivery p50 ${row.deliveryMs.p50} p95 ${row.deliveryMs.p95} p99 ${row.deliveryMs.p99} ms; ack p95 ${row.ackMs.p95} ms; lost ${row.lost}/${expected}; ack errors ${row.ackErrors} timeouts ${row.ackTimeouts} ${ok ? 'OK' : 'BROKE'}`,
+        `${rate} msg/s target → ${row.persistedPerSecond} persisted/s; delivery p50 ${row.deliveryMs.p50} p95 ${row.deliveryMs.p95} p99 ${row.deliveryMs.p99} ms; ack p95 ${row.ackMs.p95} ms; lost ${row.lost}/${expected}; ack errors ${row.ackErrors} timeouts ${row.ackTimeouts}; ${row.sqlStatementsPerMessage} SQL/msg, server CPU ${row.serverCpuMsPerMessage} ms/msg (${row.serverCpuPercent} %), PostgreSQL ${row.postgresCpuMsPerMessage} ms/msg (${row.postgresCpuPercent} %), Redis ${row.redisCpuPercent} %, machine ${row.machineCpuBusyPercent} % busy, SQL p95 ${row.serverSqlMs.map((x) => x.p95).join('/')} ms, server loop delay p99 ${row.serverEventLoopDelayMs.map((x) => x.p99).join('/')} ms, ELU ${row.serverEventLoopUtilization.join('/')}, pool waiting max ${row.serverPoolWaiting.map((x) => x.max).join('/')}, workers CPU ${row.workerCpuPercent.join('/')} % loop p99 ${row.workerEventLoopDelayP99Ms.join('/')} ms, load ${row.loadavg[0]} ${ok ? 'OK' : 'BROKE'}`,
       );
       if (!ok) {
         result.brokeAt = { rate, why: row.deliveryMs.p95 >= targetP95 ? `P95 ${row.deliveryMs.p95} ms ≥ ${targetP95} ms` : row.lost > 0 ? `${row.lost} deliveries lost` : 'ack errors / timeouts' };
@@ -250,8 +394,8 @@ async function main(): Promise<void> {
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, loadavgAtStart: loadavg(), note: '2 cores shared with other engineers running tests; clients, workers, app nodes, PostgreSQL and Redis all on this machine' },
     config: { clients: CLIENTS, workers: WORKERS, planetSize: PLANET_SIZE, secondsPerPhase: SECONDS, ladder: LADDER },
-    oneNode: await scenario('one node', [BASE_PORT], serverEnv, members, LADDER, 100),
-    twoNodes: Date.now() < DEADLINE && process.env.BENCH_TWO_NODES !== 'false' ? await scenario('two nodes', [BASE_PORT + 1, BASE_PORT + 2], serverEnv, members, [200], 150) : { skipped: 'deadline' },
+    oneNode: await scenario(database, 'one node', [BASE_PORT], serverEnv, members, LADDER, 100),
+    twoNodes: Date.now() < DEADLINE && process.env.BENCH_TWO_NODES !== 'false' ? await scenario(database, 'two nodes', [BASE_PORT + 1, BASE_PORT + 2], serverEnv, members, [200], 150) : { skipped: 'deadline' },
   };
   mkdirSync(join(__dirname, '..', 'results'), { recursive: true });
   const file = join(__dirname, '..', 'results', `realtime-${stamp()}.json`);

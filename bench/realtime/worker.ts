@@ -3,7 +3,7 @@
  * sends `message:send` at the rate it is told, and records send→receive latency of every
  * `message:new` it gets (clock: performance.timeOrigin + now, shared by processes on one machine).
  */
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io, Socket } from 'socket.io-client';
 
 interface Client {
@@ -14,7 +14,7 @@ interface Client {
 }
 
 type Command =
-  | { type: 'connect'; clients: Client[]; perSecond: number; timeoutMs: number }
+  | { type: 'connect'; clients: Client[]; perSecond: number; timeoutMs: number; retries: number }
   | { type: 'send'; rate: number; seconds: number; phase: string }
   | { type: 'collect'; phase: string }
   | { type: 'close' };
@@ -29,6 +29,9 @@ let ackErrors = 0;
 let ackTimeouts = 0;
 const ackLatencies: number[] = [];
 const errorSamples: string[] = [];
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+let cpuAtPhase = process.cpuUsage();
 
 function onMessage(payload: { content?: string | null }): void {
   const content = payload?.content;
@@ -39,34 +42,85 @@ function onMessage(payload: { content?: string | null }): void {
   latencies.push(now() - Number(sentAt));
 }
 
-async function connectAll(clients: Client[], perSecond: number, timeoutMs: number): Promise<void> {
+/** The cause under socket.io-client's "websocket error": the ws error (ECONNRESET, Unexpected server response: 503…). */
+function describe(err: Error & { description?: unknown; context?: unknown }): string {
+  const d = err.description as { message?: string; error?: { code?: string; message?: string } } | undefined;
+  const cause = d?.error?.code ?? d?.error?.message ?? d?.message ?? (typeof d === 'string' || typeof d === 'number' ? String(d) : '');
+  return cause ? `${err.message} (${cause})` : err.message;
+}
+
+/**
+ * Opens the sockets at `perSecond`. With `retries` > 0, socket.io-client's own reconnection retries a
+ * failed handshake (1–2 s backoff, jittered) up to `retries` times, as a real client would; every
+ * retry is counted and the first errors are kept as samples. A client is failed after its retries,
+ * or when it is still not connected `timeoutMs` after its last attempt could have started.
+ */
+async function connectAll(clients: Client[], perSecond: number, timeoutMs: number, retries: number): Promise<void> {
   const gap = 1000 / perSecond;
   let failed = 0;
+  let retried = 0;
+  let attemptsFailed = 0;
+  const retriesHistogram: Record<number, number> = {};
   const started = now();
   const pending: Promise<void>[] = [];
   for (const client of clients) {
-    const socket = io(client.url, { auth: { token: client.token }, transports: ['websocket'], reconnection: false, forceNew: true, timeout: timeoutMs });
+    const socket = io(client.url, {
+      auth: { token: client.token },
+      transports: ['websocket'],
+      forceNew: true,
+      timeout: timeoutMs,
+      reconnection: retries > 0,
+      reconnectionAttempts: retries,
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 2000,
+      randomizationFactor: 0.5,
+    });
     socket.on('message:new', onMessage);
     pending.push(
       new Promise<void>((resolve) => {
-        socket.once('connect', () => {
-          sockets.push({ socket, client });
+        let attempts = 0;
+        let settled = false;
+        const give = setTimeout(() => done(false), timeoutMs + retries * (timeoutMs + 2000) + 1000);
+        const done = (ok: boolean): void => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(give);
+          socket.off('connect_error', onError);
+          socket.io.off('reconnect_attempt', onRetry);
+          socket.io.off('reconnect_failed', onFailed);
+          retriesHistogram[attempts] = (retriesHistogram[attempts] ?? 0) + 1;
+          if (ok) sockets.push({ socket, client });
+          else {
+            failed += 1;
+            socket.close();
+          }
           resolve();
-        });
-        socket.once('connect_error', (err) => {
-          failed += 1;
-          if (errorSamples.length < 5) errorSamples.push(`connect: ${err.message}`);
-          socket.close();
-          resolve();
-        });
+        };
+        const onError = (err: Error & { data?: unknown }): void => {
+          attemptsFailed += 1;
+          if (errorSamples.length < 5) errorSamples.push(`connect: ${describe(err)}`);
+          // A refusal by the server's middleware (err.data set) is not retried by socket.io-client.
+          if (retries === 0 || err.data !== undefined || !socket.io.reconnection()) done(false);
+        };
+        const onRetry = (): void => {
+          attempts += 1;
+          retried += 1;
+        };
+        const onFailed = (): void => done(false);
+        socket.once('connect', () => done(true));
+        socket.on('connect_error', onError);
+        socket.io.on('reconnect_attempt', onRetry);
+        socket.io.on('reconnect_failed', onFailed);
       }),
     );
     await new Promise((r) => setTimeout(r, gap));
   }
   await Promise.all(pending);
+  // From here on a dropped socket is not silently reconnected mid-phase: it shows in stillConnected.
+  for (const { socket } of sockets) socket.io.reconnection(false);
   const perPlanet: Record<number, number> = {};
   for (const { client } of sockets) perPlanet[client.planetId] = (perPlanet[client.planetId] ?? 0) + 1;
-  process.send?.({ type: 'connected', connected: sockets.length, failed, perPlanet, ms: now() - started, errors: errorSamples });
+  process.send?.({ type: 'connected', connected: sockets.length, failed, retried, attemptsFailed, retriesHistogram, perPlanet, ms: now() - started, errors: errorSamples });
 }
 
 async function sendAt(rate: number, seconds: number, phase: string): Promise<void> {
@@ -77,6 +131,8 @@ async function sendAt(rate: number, seconds: number, phase: string): Promise<voi
   ackErrors = 0;
   ackTimeouts = 0;
   ackLatencies.length = 0;
+  cpuAtPhase = process.cpuUsage();
+  loopDelay.reset();
   const total = Math.floor(rate * seconds);
   const start = now();
   const inflight: Promise<void>[] = [];
@@ -109,7 +165,7 @@ async function sendAt(rate: number, seconds: number, phase: string): Promise<voi
 }
 
 process.on('message', (cmd: Command) => {
-  if (cmd.type === 'connect') void connectAll(cmd.clients, cmd.perSecond, cmd.timeoutMs);
+  if (cmd.type === 'connect') void connectAll(cmd.clients, cmd.perSecond, cmd.timeoutMs, cmd.retries);
   else if (cmd.type === 'send') void sendAt(cmd.rate, cmd.seconds, cmd.phase);
   else if (cmd.type === 'collect') {
     process.send?.({
@@ -123,6 +179,8 @@ process.on('message', (cmd: Command) => {
       ackTimeouts,
       connected: sockets.filter((s) => s.socket.connected).length,
       errors: errorSamples.slice(0, 10),
+      cpuMs: ((u) => (u.user + u.system) / 1000)(process.cpuUsage(cpuAtPhase)),
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     });
   } else if (cmd.type === 'close') {
     for (const { socket } of sockets) socket.close();
