@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { createSecretKey } from 'node:crypto';
 import { JwtModule } from '@nestjs/jwt';
 import { EnvironmentVariables } from '../../config/env';
 import { AuthGuard } from '../../guards/auth.guard';
@@ -11,7 +12,9 @@ import { TokenService } from './token.service';
     JwtModule.registerAsync({
       inject: [EnvironmentVariables],
       useFactory: (env: EnvironmentVariables) => ({
-        secret: env.JWT_ACCESS_SECRET,
+        // A KeyObject, not the string: jsonwebtoken otherwise tries createPublicKey() on the
+        // string at every verify (333 µs vs 7 µs), the largest cost of a socket handshake.
+        secret: createSecretKey(Buffer.from(env.JWT_ACCESS_SECRET, 'utf8')),
         signOptions: { expiresIn: env.JWT_ACCESS_TTL_SECONDS, algorithm: 'HS256' },
       }),
     }),
