@@ -1,4 +1,6 @@
 import { AppException } from '../../src/common/errors/app.exception';
+import { Message } from '../../src/modules/message/message.entity';
+import { MessageType } from '../../src/modules/message/message.enums';
 import { PlanetUser } from '../../src/modules/planet/planet-user.entity';
 import { Planet } from '../../src/modules/planet/planet.entity';
 import { PlanetRole } from '../../src/modules/planet/planet.enums';
@@ -62,6 +64,28 @@ describe('Planet statics (real PostgreSQL)', () => {
       expect(again.membership.id).toBe(first.membership.id);
       expect(await PlanetUser.countBy({ planetId: planet.id, userId: alice.user.id })).toBe(1);
       expect(await PlanetUser.isActiveMember(planet.id, alice.user.id)).toBe(true);
+    });
+
+    it('starts a joining member with nothing unread, and counts what comes after', async () => {
+      const travel = await createTravel(host);
+      await addMember(travel, alice);
+      const planet = await createPlanet(travel, host);
+      for (const content of ['첫 메시지', '두 번째', '세 번째']) {
+        await Message.insertForMember({ planetId: planet.id, senderId: host.user.id, type: MessageType.TEXT, content, replyToMessageId: null, attachments: [], clientId: null });
+      }
+      await Planet.join(planet.id, alice.user.id);
+      const [joined] = await Message.findPlanetSummaries(alice.user.id, [planet.id]);
+      expect(joined.unreadCount).toBe(0);
+      expect(joined.lastMessage?.message.content).toBe('세 번째');
+
+      await Message.insertForMember({ planetId: planet.id, senderId: host.user.id, type: MessageType.TEXT, content: '새 소식', replyToMessageId: null, attachments: [], clientId: null });
+      const [after] = await Message.findPlanetSummaries(alice.user.id, [planet.id]);
+      expect(after.unreadCount).toBe(1);
+      const page = await Message.findWithCounts(planet.id, { limit: 10 });
+      const newest = page.data[0];
+      expect(newest.message.content).toBe('새 소식');
+      expect(newest.unreadCount).toBe(1);
+      expect(page.data.slice(1).every((m) => m.unreadCount === 0)).toBe(true);
     });
 
     it('refuses (403) a join by someone outside the travel', async () => {

@@ -144,6 +144,7 @@ export class Planet extends BaseActiveRecord {
       const existing = await m.findOne(PlanetUser, { where: { planetId, userId } });
       if (existing?.status === MembershipStatus.ACTIVE) return { membership: existing, changed: false };
       if (existing?.status === MembershipStatus.BANNED) throw AppException.forbidden('You were removed from this planet');
+      await Planet.markCaughtUp(m, planetId, userId);
       if (existing) {
         const joinedAt = new Date();
         await m.update(PlanetUser, { id: existing.id }, { status: MembershipStatus.ACTIVE, leftAt: null, joinedAt });
@@ -152,6 +153,21 @@ export class Planet extends BaseActiveRecord {
       const membership = await m.save(m.create(PlanetUser, { planetId, userId, role: PlanetRole.MEMBER, status: MembershipStatus.ACTIVE }));
       return { membership, changed: true };
     });
+  }
+
+  /**
+   * A member (re)joining starts with nothing unread: their read watermark moves to the planet's
+   * newest message (forward only). History stays readable; it just is not counted as unread, and
+   * the unread count stays a short index range scan instead of a count of the whole history.
+   */
+  private static async markCaughtUp(m: EntityManager, planetId: number, userId: number): Promise<void> {
+    await m.query(
+      `INSERT INTO message_read_receipt (planet_id, user_id, last_read_message_id)
+       SELECT $1, $2, max(id) FROM message WHERE planet_id = $1 HAVING max(id) IS NOT NULL
+       ON CONFLICT (planet_id, user_id) DO UPDATE
+         SET last_read_message_id = GREATEST(message_read_receipt.last_read_message_id, EXCLUDED.last_read_message_id), read_at = now()`,
+      [planetId, userId],
+    );
   }
 
   /** Ends the user's ACTIVE membership; `false` when there was none. */
