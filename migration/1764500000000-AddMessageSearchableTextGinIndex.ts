@@ -2,9 +2,11 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /*
  * Korean-correct message search (issue #4). Stock PostgreSQL has no `korean` text search
- * configuration, so the vector is built here, without a parser: CJK runs become bigrams plus the
- * run's last character (any substring can be looked up), Latin/digit runs whole words (prefix
- * lookups). The character classes mirror src/modules/message/search/search-terms.ts.
+ * configuration, so the vector is built here, without a parser: CJK runs become bigrams, trigrams
+ * and the run's last character (any substring can be looked up; 3+ character terms hit selective
+ * trigram keys), Latin/digit runs whole words plus their 2..6-character prefixes (a short prefix
+ * query is one exact lexeme, not a `:*` expansion). The character classes and lexemes mirror
+ * src/modules/message/search/search-terms.ts (lexemesOf; the integration spec compares them).
  *
  * Live-table safe: the column is added without a default (no rewrite), a trigger keeps it current
  * for every insert and edit from then on, existing rows are backfilled in short batches, and the
@@ -12,6 +14,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  */
 const CJK = '\\u1100-\\u11ff\\u3040-\\u30ff\\u3130-\\u318f\\u3400-\\u4dbf\\u4e00-\\u9fff\\ua960-\\ua97f\\uac00-\\ud7ff\\uf900-\\ufaff';
 const WORD = '0-9A-Za-z\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u024f\\u0370-\\u03ff\\u0400-\\u04ff';
+/** Latin words also store their prefixes of 2..PREFIX_MAX characters (search-terms.ts PREFIX_MAX). */
+const PREFIX_MAX = 6;
 const BATCH = 20000;
 
 export class AddMessageSearchableTextGinIndex1764500000000 implements MigrationInterface {
@@ -28,7 +32,11 @@ export class AddMessageSearchableTextGinIndex1764500000000 implements MigrationI
         CROSS JOIN LATERAL (
           SELECT left(m.a[1], 100) AS lex WHERE m.a[1] ~ '^[${WORD}]'
           UNION ALL
+          SELECT left(m.a[1], k) FROM generate_series(2, least(length(m.a[1]) - 1, ${PREFIX_MAX})) AS k WHERE m.a[1] ~ '^[${WORD}]'
+          UNION ALL
           SELECT substr(m.a[1], i, 2) FROM generate_series(1, length(m.a[1]) - 1) AS i WHERE m.a[1] !~ '^[${WORD}]'
+          UNION ALL
+          SELECT substr(m.a[1], i, 3) FROM generate_series(1, length(m.a[1]) - 2) AS i WHERE m.a[1] !~ '^[${WORD}]'
           UNION ALL
           SELECT right(m.a[1], 1) WHERE m.a[1] !~ '^[${WORD}]'
         ) AS l

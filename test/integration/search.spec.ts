@@ -4,7 +4,7 @@ import { AppException } from '../../src/common/errors/app.exception';
 import { SearchDto } from '../../src/modules/message/dto/search.dto';
 import { Message } from '../../src/modules/message/message.entity';
 import { MessageType } from '../../src/modules/message/message.enums';
-import { searchMessages, SearchResult } from '../../src/modules/message/search/message-search';
+import { searchMessages, SearchResult, SearchTuning } from '../../src/modules/message/search/message-search';
 import { relevanceScore } from '../../src/modules/message/search/search-rank';
 import { lexemesOf, parseQuery } from '../../src/modules/message/search/search-terms';
 import { PlanetUser } from '../../src/modules/planet/planet-user.entity';
@@ -86,12 +86,12 @@ async function world(): Promise<void> {
 const dto = (query: string, extra: Partial<SearchDto> = {}): SearchDto => Object.assign(new SearchDto(), { query, ...extra });
 
 /** Every id of a search, following nextCursor to the end. */
-async function allIds(user: UserFixture, query: string, sort: 'recent' | 'relevance', extra: Partial<SearchDto> = {}, setLimit?: number): Promise<{ ids: string[]; first: SearchResult }> {
+async function allIds(user: UserFixture, query: string, sort: 'recent' | 'relevance', extra: Partial<SearchDto> = {}, tuning: SearchTuning = {}): Promise<{ ids: string[]; first: SearchResult }> {
   const ids: string[] = [];
   let first: SearchResult | undefined;
   let cursor: string | undefined;
   for (let page = 0; page < 100; page++) {
-    const res = await searchMessages({ id: user.user.id, email: user.user.email }, dto(query, { limit: 50, sort, cursor, ...extra }), { setLimit });
+    const res = await searchMessages({ id: user.user.id, email: user.user.email }, dto(query, { limit: 50, sort, cursor, ...extra }), tuning);
     first ??= res;
     ids.push(...res.data.map((h) => h.id));
     if (!res.hasMore) break;
@@ -124,11 +124,23 @@ describe('Message.search against the in-memory oracle (real Korean corpus)', () 
 
   for (const [kind, queries] of Object.entries(QUERIES)) {
     describe(kind, () => {
-      it.each(queries)('finds exactly the oracle set for %s (recent and relevance, both paths)', async (query) => {
+      it.each(queries)('finds exactly the oracle set for %s (recent and relevance, every strategy)', async (query) => {
         const expected = oracleSearch(rows, visible, query);
-        // setLimit 0: the primary-key path that large match sets take, over the same data
-        for (const [sort, setLimit] of [['recent', undefined], ['relevance', undefined], ['recent', 0], ['relevance', 0]] as const) {
-          const { ids, first } = await allIds(me, query, sort, {}, setLimit);
+        // Every strategy over the same data; a small setLimit takes the paths of large match sets
+        // (the ordered head, then id ranges through the index; after an index or scan count, the
+        // newest from id ranges or a walk over the newest rows, then walks or ranges), a small
+        // headWindow makes the ranges grow and the walk window fall short.
+        const tunings: SearchTuning[] = [
+          {},
+          { strategy: 'ordered', setLimit: 7, headWindow: 30 },
+          { strategy: 'index', setLimit: 0 },
+          { strategy: 'index', setLimit: 0, headWindow: 40 },
+          { strategy: 'scan', setLimit: 0 },
+          { strategy: 'scan', setLimit: 0, headWindow: 40 },
+          { strategy: 'scan' },
+        ];
+        for (const [sort, tuning] of tunings.flatMap((t) => (['recent', 'relevance'] as const).map((s) => [s, t] as const))) {
+          const { ids, first } = await allIds(me, query, sort, {}, tuning);
           expect(new Set(ids).size).toBe(ids.length);
           expect(new Set(ids)).toEqual(expected);
           expect(first.total).toBe(Math.min(expected.size, 1000));

@@ -1,6 +1,26 @@
-import { highlightRanges, lexemesOf, parseQuery, recheckTerms, toTsQuery } from './search-terms';
+import { CJK_CLASS, highlightRanges, lexemesOf, parseQuery, planTerm, recheckTerms, runsOf, toTsQuery, WORD_CLASS } from './search-terms';
 
 describe('search terms', () => {
+  it('classifies every BMP character exactly as the character classes the SQL function uses', () => {
+    const cjk = new RegExp(`^${CJK_CLASS}$`, 'u');
+    const word = new RegExp(`^${WORD_CLASS}$`, 'u');
+    const wrong: number[] = [];
+    for (let c = 0; c <= 0xffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const ch = String.fromCharCode(c);
+      const expected = cjk.test(ch) ? 'cjk' : word.test(ch) ? 'word' : null;
+      const runs = runsOf(`\u0000${ch}\u0000`);
+      const got = runs.length === 0 ? null : runs[0].kind;
+      if (got !== expected || (got !== null && (runs.length !== 1 || runs[0].text !== ch))) wrong.push(c);
+    }
+    expect(wrong).toEqual([]);
+    expect(runsOf('😆ＫＴＸ타고abc부산')).toEqual([
+      { kind: 'cjk', text: '타고' },
+      { kind: 'word', text: 'abc' },
+      { kind: 'cjk', text: '부산' },
+    ]);
+  });
+
   it('splits on whitespace and where the script changes, normalising like searchableText', () => {
     expect(parseQuery('KTX타고  부산')).toEqual([
       { kind: 'word', text: 'ktx' },
@@ -18,14 +38,19 @@ describe('search terms', () => {
     expect(parseQuery('😆 \u200b !!')).toEqual([]);
   });
 
-  it('builds tsquery text from quoted lexemes only: bigrams for Hangul, prefixes for words and single characters', () => {
-    expect(toTsQuery(parseQuery('부산에서 bus 역'))).toBe("'부산' & '산에' & '에서' & 'bus':* & '역':*");
-    expect(recheckTerms(parseQuery('부산에서 부산 bus'))).toEqual(['부산에서']);
+  it('builds tsquery text from quoted lexemes only: one key per term, prefixes for long words and single characters', () => {
+    expect(toTsQuery(parseQuery('부산에서 부산역 bus 역 busanport'))).toBe("'부산에' & '부산역' & 'bus' & '역':* & 'busanport':*");
+    expect(toTsQuery(parseQuery('부산에서'), (p) => p.keys[1])).toBe("'산에서'");
+    expect(toTsQuery(parseQuery(`it's`))).toBe("'it' & 's':*");
+    expect(recheckTerms(parseQuery('부산에서 부산 부산역 bus'))).toEqual(['부산에서']);
+    expect(planTerm({ kind: 'cjk', text: '업그레이드' }).keys).toEqual(['업그레', '그레이', '레이드']);
+    expect(planTerm({ kind: 'word', text: 'debianutils' }).estimateKeys).toEqual(['debian']);
   });
 
-  it('indexes bigrams plus the last character of each CJK run, and whole words cut to 100 characters', () => {
-    expect([...lexemesOf('부산역 ktx타고')].sort()).toEqual(['ktx', '고', '부산', '산역', '역', '타고'].sort());
-    expect([...lexemesOf('x'.repeat(300))]).toEqual(['x'.repeat(100)]);
+  it('indexes bigrams, trigrams and the last character of each CJK run, whole words cut to 100 characters and their 2..6 prefixes', () => {
+    expect([...lexemesOf('부산역 ktx타고')].sort()).toEqual(['kt', 'ktx', '고', '부산', '부산역', '산역', '역', '타고'].sort());
+    expect([...lexemesOf('debian')].sort()).toEqual(['de', 'deb', 'debi', 'debia', 'debian'].sort());
+    expect([...lexemesOf('x'.repeat(300))].sort()).toEqual(['x'.repeat(100), 'xx', 'xxx', 'xxxx', 'xxxxx', 'xxxxxx'].sort());
   });
 
   it('gives highlight ranges as UTF-16 offsets into the original content', () => {

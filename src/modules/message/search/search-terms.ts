@@ -3,10 +3,14 @@
  * the tests. The database function `message_search_vector` (migration
  * AddMessageSearchableTextGinIndex) indexes text with exactly these character classes:
  *
- * - CJK runs (Hangul syllables and jamo, kana, Han): every bigram of the run plus the run's last
- *   character, so any substring of 1+ characters can be looked up (`부산` → `부산`, `산`).
+ * - CJK runs (Hangul syllables and jamo, kana, Han): every bigram and every trigram of the run plus
+ *   the run's last character, so any substring of 1+ characters can be looked up (`부산역` → `부산`,
+ *   `산역`, `부산역`, `역`); a 3-character term is one exact lexeme, a longer one the AND of its
+ *   trigrams (rechecked with strpos).
  * - Latin/digit runs (ASCII, Latin-1 and Latin Extended letters, Greek, Cyrillic, digits): the
- *   whole word, cut to {@link WORD_MAX} characters (queries are shorter, so prefixes stay exact).
+ *   whole word, cut to {@link WORD_MAX} characters, plus its prefixes of 2..{@link PREFIX_MAX}
+ *   characters (edge n-grams), so a word term of 2..PREFIX_MAX characters is one exact lexeme; a
+ *   longer one (or a 1-character one) is a tsquery prefix match on the whole words.
  * - Everything else (spaces, punctuation, symbols, emoji, zero-width characters) separates runs.
  */
 
@@ -16,11 +20,11 @@ const WORD = '0-9A-Za-z\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u024f\\u0370-\\u0
 /** Same classes as the SQL function; keep the two in step (the integration spec compares them). */
 export const CJK_CLASS = `[${CJK}]`;
 export const WORD_CLASS = `[${WORD}]`;
-const RUN = new RegExp(`[${CJK}]+|[${WORD}]+`, 'gu');
-const CJK_START = new RegExp(`^[${CJK}]`, 'u');
 
 /** Indexed Latin words are cut to this many characters (a query term is at most 100). */
 export const WORD_MAX = 100;
+/** Latin word prefixes of 2..PREFIX_MAX characters are stored as lexemes of their own. */
+export const PREFIX_MAX = 6;
 /** More distinct terms than this in one query is refused (each costs an index lookup). */
 export const MAX_TERMS = 10;
 
@@ -39,10 +43,36 @@ export function normalizeQuery(query: string): string {
   return query.normalize('NFKC').toLowerCase().replace(INVISIBLE, '');
 }
 
-/** Maximal runs of one script class, in order. */
+/** The class of one UTF-16 code unit (every class is in the BMP; surrogates separate runs). */
+function classOf(c: number): TermKind | null {
+  if (c < 0x80) return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ? 'word' : null;
+  if ((c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7) || (c >= 0x370 && c <= 0x4ff)) return 'word';
+  if (
+    (c >= 0x1100 && c <= 0x11ff) ||
+    (c >= 0x3040 && c <= 0x30ff) ||
+    (c >= 0x3130 && c <= 0x318f) ||
+    (c >= 0x3400 && c <= 0x4dbf) ||
+    (c >= 0x4e00 && c <= 0x9fff) ||
+    (c >= 0xa960 && c <= 0xa97f) ||
+    (c >= 0xac00 && c <= 0xd7ff) ||
+    (c >= 0xf900 && c <= 0xfaff)
+  )
+    return 'cjk';
+  return null;
+}
+
+/** Maximal runs of one script class, in order (the classes of CJK_CLASS / WORD_CLASS, by code unit). */
 export function runsOf(text: string): SearchTerm[] {
   const out: SearchTerm[] = [];
-  for (const m of text.matchAll(RUN)) out.push({ kind: CJK_START.test(m[0]) ? 'cjk' : 'word', text: m[0] });
+  let start = 0;
+  let kind: TermKind | null = null;
+  for (let i = 0; i <= text.length; i++) {
+    const k = i < text.length ? classOf(text.charCodeAt(i)) : null;
+    if (k === kind) continue;
+    if (kind !== null) out.push({ kind, text: text.slice(start, i) });
+    kind = k;
+    start = i;
+  }
   return out;
 }
 
@@ -66,45 +96,74 @@ export function parseQuery(query: string): SearchTerm[] {
 export function lexemesOf(searchableText: string): Set<string> {
   const out = new Set<string>();
   for (const run of runsOf(searchableText)) {
+    const chars = [...run.text];
     if (run.kind === 'word') {
-      out.add([...run.text].slice(0, WORD_MAX).join(''));
+      out.add(chars.slice(0, WORD_MAX).join(''));
+      for (let k = 2; k <= Math.min(chars.length - 1, PREFIX_MAX); k++) out.add(chars.slice(0, k).join(''));
       continue;
     }
-    const chars = [...run.text];
     for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i] + chars[i + 1]);
+    for (let i = 0; i + 2 < chars.length; i++) out.add(chars[i] + chars[i + 1] + chars[i + 2]);
     out.add(chars[chars.length - 1]);
   }
   return out;
 }
 
 /** A tsquery literal for one lexeme: quoted, with quote and backslash escaped (tsquery input syntax). */
-function quote(lexeme: string): string {
+export function quote(lexeme: string): string {
   return `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
 /**
- * The index part of the match, as tsquery text (passed as a parameter and cast, never parsed by a
- * text search parser): a 2-character CJK term is its bigram; a longer one all its bigrams (the
- * exact substring is rechecked with strpos); a 1-character CJK term or a word is a prefix.
+ * How one term is looked up in the index. A CJK term of 2–3 characters and a word of
+ * 2..PREFIX_MAX characters are one exact lexeme; a CJK term of 4+ characters implies each of its
+ * trigrams (the search ANDs the rarest and rechecks the term with strpos); a 1-character term and
+ * a word longer than PREFIX_MAX are a tsquery prefix match, exact on its own.
  */
-export function toTsQuery(terms: SearchTerm[]): string {
-  const parts: string[] = [];
-  for (const t of terms) {
-    const chars = [...t.text];
-    if (t.kind === 'word' || chars.length === 1) {
-      parts.push(`${quote(t.text)}:*`);
-      continue;
-    }
-    const grams = new Set<string>();
-    for (let i = 0; i + 1 < chars.length; i++) grams.add(chars[i] + chars[i + 1]);
-    for (const g of grams) parts.push(quote(g));
-  }
-  return parts.join(' & ');
+export interface TermPlan {
+  term: SearchTerm;
+  /** Exact lexemes the term implies; the search picks the rarest. Empty for prefix terms. */
+  keys: string[];
+  /** tsquery text equivalent to the term on the vector (`'부산'`, `'debi'`, `'debianutils':*`); null when only a recheck decides. */
+  exact: string | null;
+  /** The tsquery prefix match that is the term, for prefix terms. */
+  prefix: string | null;
+  /** Lexemes whose frequency bounds the term's (for a long word: its PREFIX_MAX prefix). */
+  estimateKeys: string[];
 }
 
-/** CJK terms of 3+ characters: the bigrams only say "maybe", strpos on searchable_text says yes. */
+export function planTerm(t: SearchTerm): TermPlan {
+  const chars = [...t.text];
+  if (t.kind === 'word') {
+    if (chars.length >= 2 && chars.length <= PREFIX_MAX) return { term: t, keys: [t.text], exact: quote(t.text), prefix: null, estimateKeys: [t.text] };
+    const p = `${quote(t.text)}:*`;
+    return { term: t, keys: [], exact: p, prefix: p, estimateKeys: chars.length > PREFIX_MAX ? [chars.slice(0, PREFIX_MAX).join('')] : [] };
+  }
+  if (chars.length === 1) {
+    const p = `${quote(t.text)}:*`;
+    return { term: t, keys: [], exact: p, prefix: p, estimateKeys: [] };
+  }
+  if (chars.length <= 3) return { term: t, keys: [t.text], exact: quote(t.text), prefix: null, estimateKeys: [t.text] };
+  const grams = new Set<string>();
+  for (let i = 0; i + 2 < chars.length; i++) grams.add(chars[i] + chars[i + 1] + chars[i + 2]);
+  return { term: t, keys: [...grams], exact: null, prefix: null, estimateKeys: [...grams] };
+}
+
+/**
+ * The index part of the match, as tsquery text (passed as a parameter and cast, never parsed by a
+ * text search parser): for each term its chosen key (`pick`, by default the first), or its prefix
+ * match. Terms whose plan has `exact === null` must be rechecked (see {@link recheckTerms}).
+ */
+export function toTsQuery(terms: SearchTerm[], pick: (plan: TermPlan) => string = (p) => p.keys[0]): string {
+  return terms
+    .map(planTerm)
+    .map((p) => (p.prefix !== null ? p.prefix : quote(pick(p))))
+    .join(' & ');
+}
+
+/** CJK terms of 4+ characters: their trigrams only say "maybe", strpos on searchable_text says yes. */
 export function recheckTerms(terms: SearchTerm[]): string[] {
-  return terms.filter((t) => t.kind === 'cjk' && [...t.text].length > 2).map((t) => t.text);
+  return terms.map(planTerm).filter((p) => p.exact === null).map((p) => p.term.text);
 }
 
 /** The contract, evaluated directly on a searchable text (used by the oracle and highlights). */
