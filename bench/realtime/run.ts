@@ -12,7 +12,6 @@
  *     BENCH_CONNECTS_PER_SECOND=500 BENCH_CONNECT_RETRIES=5 BENCH_TWO_NODES=true BENCH_MAX_MINUTES=25
  *     BENCH_CPU_PROF=<dir>        CPU profiles of node 1: the connection ramp and the first phase
  *     BENCH_BACKLOG=511           reproduce the old listen backlog (default: LISTEN_BACKLOG, 4096)
- *     BENCH_JWT_KEY_OBJECT=true   measure the proposed KeyObject JWT secret (see README)
  */
 import { JwtService } from '@nestjs/jwt';
 import { ChildProcess, fork } from 'node:child_process';

@@ -4,12 +4,10 @@
  * sends (all pg clients) and takes a CPU profile of a phase (node:inspector), so the per-message
  * cost can be read without a debugger attached.
  */
-import { createSecretKey } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { EventLoopUtilization, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { DataSource } from 'typeorm';
-import { JwtService } from '@nestjs/jwt';
 import { Client } from 'pg';
 import { createApp, LISTEN_BACKLOG, listenWithBacklog } from '../../src/bootstrap';
 import { validateEnv } from '../../src/config/env';
@@ -32,12 +30,6 @@ loopDelay.enable();
 async function main(): Promise<void> {
   const env = validateEnv(process.env);
   const app = await createApp(env);
-  if (process.env.BENCH_JWT_KEY_OBJECT === 'true') {
-    // Measures the proposed TokenModule change (secret: createSecretKey(...)): jsonwebtoken 9 tries
-    // createPublicKey() on a string secret at every verify (~0.3–0.6 ms); a KeyObject skips that.
-    const jwt: { options: { secret?: unknown } } = app.get<JwtService, { options: { secret?: unknown } }>(JwtService);
-    jwt.options.secret = createSecretKey(Buffer.from(env.JWT_ACCESS_SECRET));
-  }
   // BENCH_BACKLOG only to reproduce the old default (511) when comparing.
   await listenWithBacklog(app, env.PORT, '127.0.0.1', Number(process.env.BENCH_BACKLOG ?? LISTEN_BACKLOG));
   // Requests waiting for one of the pool's DATABASE_MAX_CONNECTIONS, sampled every 50 ms.
