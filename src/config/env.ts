@@ -87,9 +87,13 @@ export class EnvironmentVariables {
   @IsIn(['sharded', 'classic'])
   SOCKET_ADAPTER = 'sharded';
 
-  /** Largest Socket.IO packet accepted; a bigger one closes that connection (the server stays up). */
+  /**
+   * Largest Socket.IO packet engine.io reads (Socket.IO's own default, 1 MB). Anything under it is
+   * validated and answered with an error ack (content is capped at 4,000 characters); a bigger
+   * packet closes that one connection (the server stays up).
+   */
   @Type(() => Number) @IsInt() @Min(1024) @Max(10485760)
-  SOCKET_MAX_PAYLOAD_BYTES = 65536;
+  SOCKET_MAX_PAYLOAD_BYTES = 1000000;
 
   /** Read events are coalesced in memory and written at most this often (one statement per flush). */
   @Type(() => Number) @IsInt() @Min(5) @Max(10000)

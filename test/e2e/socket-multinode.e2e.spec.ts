@@ -153,11 +153,23 @@ describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s 
       expect({ payload, ack }).toMatchObject({ payload, ack: { ok: false, error: { statusCode: status, message: expect.any(String) } } });
     }
     expect(await emitAck(a.socket, 'message:read', { planetId, messageId: 'x' })).toMatchObject({ ok: false, error: { statusCode: 400 } });
+    const big = await emitAck(a.socket, 'message:send', { planetId, content: '가'.repeat(200_000) });
+    expect(big).toMatchObject({ ok: false, error: { statusCode: 400, details: [{ field: 'content' }] } });
     a.socket.emit('no:such:event', { planetId });
     a.socket.emit('typing:start', 'garbage');
     expect(await emitAck(a.socket, 'message:send', { planetId, content: 'still alive' })).toMatchObject({ ok: true });
     const list = await node1.http.get(`/api/v1/planets/${planetId}/messages?limit=100`).set(alice.auth).expect(200);
     expect(list.body.data.filter((m: MessageEvent) => m.content === 'not mine' || m.content === 'reply')).toEqual([]);
+  });
+
+  it('closes only the connection that sends a packet over SOCKET_MAX_PAYLOAD_BYTES, and nothing is stored', async () => {
+    const extra = (await open(node1, alice)).socket;
+    const closed = new Promise<string>((resolve) => extra.once('disconnect', (reason) => resolve(reason)));
+    extra.emit('message:send', { planetId, content: 'huge '.repeat(250_000) });
+    expect(await closed).toBe('transport close');
+    expect(await emitAck(a.socket, 'message:send', { planetId, content: 'server still up' })).toMatchObject({ ok: true });
+    const list = await node1.http.get(`/api/v1/planets/${planetId}/messages?limit=5`).set(alice.auth).expect(200);
+    expect(list.body.data.some((m: MessageEvent) => m.content?.startsWith('huge'))).toBe(false);
   });
 
   it('makes a socket resend with the same clientId idempotent (one message, one broadcast)', async () => {
