@@ -1,11 +1,11 @@
 import { AppException } from '../../src/common/errors/app.exception';
 import { Message } from '../../src/modules/message/message.entity';
-import { MessageType } from '../../src/modules/message/message.enums';
 import { PlanetUser } from '../../src/modules/planet/planet-user.entity';
 import { Planet } from '../../src/modules/planet/planet.entity';
 import { PlanetRole } from '../../src/modules/planet/planet.enums';
 import { Travel } from '../../src/modules/travel/travel.entity';
 import { MembershipStatus, TravelVisibility } from '../../src/modules/travel/travel.enums';
+import { createMessage } from '../factories/message.factory';
 import { createPlanet, joinPlanet } from '../factories/planet.factory';
 import { addMember, createTravel } from '../factories/travel.factory';
 import { createUser, UserFixture } from '../factories/user.factory';
@@ -70,15 +70,13 @@ describe('Planet statics (real PostgreSQL)', () => {
       const travel = await createTravel(host);
       await addMember(travel, alice);
       const planet = await createPlanet(travel, host);
-      for (const content of ['첫 메시지', '두 번째', '세 번째']) {
-        await Message.insertForMember({ planetId: planet.id, senderId: host.user.id, type: MessageType.TEXT, content, replyToMessageId: null, attachments: [], clientId: null });
-      }
+      for (const content of ['첫 메시지', '두 번째', '세 번째']) await createMessage(planet, host, content);
       await Planet.join(planet.id, alice.user.id);
       const [joined] = await Message.findPlanetSummaries(alice.user.id, [planet.id]);
       expect(joined.unreadCount).toBe(0);
       expect(joined.lastMessage?.message.content).toBe('세 번째');
 
-      await Message.insertForMember({ planetId: planet.id, senderId: host.user.id, type: MessageType.TEXT, content: '새 소식', replyToMessageId: null, attachments: [], clientId: null });
+      await createMessage(planet, host, '새 소식');
       const [after] = await Message.findPlanetSummaries(alice.user.id, [planet.id]);
       expect(after.unreadCount).toBe(1);
       const page = await Message.findWithCounts(planet.id, { limit: 10 });
