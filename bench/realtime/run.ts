@@ -5,11 +5,17 @@
  * latency P50/P95/P99 (send → message:new on every member), lost deliveries, server memory per
  * connection, connection retries, SQL statements and CPU per message (server, PostgreSQL), a rate
  * ladder (highest persisted msg/s with P95 < 100 ms) and where it broke.
+ * Baseline in the same run (on by default, BENCH_BASELINE=false skips it): a plain Socket.IO 4.8
+ * server (plain-server.ts: no Nest, no auth, no database, no Redis) driven by the same workers, the
+ * same 10,000 clients in the same planets of 50, at 200 msg/s and at the
+ * highest rate the app ran; printed side by side with the app (P50/P95/P99, P95 ratio app ÷
+ * baseline, memory per connection) and written to the report as `baseline` and `vsBaseline`.
  * Writes bench/results/realtime-<ts>.json. Only 127.0.0.1; every loop bounded in count and time.
  *
  *   flock /tmp/connecto-bench.lock npm run bench:realtime
  *     BENCH_CLIENTS=10000 BENCH_WORKERS=4 BENCH_SECONDS=20 BENCH_LADDER=200,400,600,800,1000,1500
  *     BENCH_CONNECTS_PER_SECOND=500 BENCH_CONNECT_RETRIES=5 BENCH_TWO_NODES=true BENCH_MAX_MINUTES=25
+ *     BENCH_BASELINE=true BENCH_BASELINE_MAX_MINUTES=5   the plain Socket.IO baseline, bounded in time
  *     BENCH_CPU_PROF=<dir>        CPU profiles of node 1: the connection ramp and the first phase
  *     BENCH_BACKLOG=511           reproduce the old listen backlog (default: LISTEN_BACKLOG, 4096)
  */
@@ -32,6 +38,11 @@ const DEADLINE = Date.now() + Number(process.env.BENCH_MAX_MINUTES ?? 25) * 60_0
 const BASE_PORT = Number(process.env.BENCH_PORT ?? 39100);
 /** A directory: the first node's CPU profile of the first phase of each scenario is written there. */
 const CPU_PROF = process.env.BENCH_CPU_PROF;
+const BASELINE = process.env.BENCH_BASELINE !== 'false';
+const BASELINE_MAX_MS = Number(process.env.BENCH_BASELINE_MAX_MINUTES ?? 5) * 60_000;
+/** 'app': server.ts (the real app); 'plain': plain-server.ts (the Socket.IO baseline). Same workers, ramp and measurement. */
+type Mode = 'app' | 'plain';
+const SERVER_SCRIPT: Record<Mode, string> = { app: 'server.ts', plain: 'plain-server.ts' };
 const execArgv = ['-r', 'ts-node/register/transpile-only'];
 
 interface Client {
@@ -113,8 +124,8 @@ const rssMb = (pid: number): number => {
   return m ? Number(m[1]) / 1024 : NaN;
 };
 
-async function startServer(port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const child = fork(join(__dirname, 'server.ts'), [], { execArgv, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function startServer(mode: Mode, port: number, env: Record<string, string>): Promise<ChildProcess> {
+  const child = fork(join(__dirname, SERVER_SCRIPT[mode]), [], { execArgv, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await once(child, 'ready', 120_000);
   return child;
 }
@@ -204,32 +215,48 @@ interface Collected {
   loopDelayP99Ms: number;
 }
 
-async function scenario(database: string, name: string, ports: number[], serverEnv: Record<string, string>, members: { userId: number; planetId: number; email: string }[], rates: number[], targetP95: number) {
-  console.log(`\n== ${name}: ${members.length} clients on ${ports.length} node(s) ==`);
+async function scenario(
+  database: string,
+  name: string,
+  ports: number[],
+  serverEnv: Record<string, string>,
+  members: { userId: number; planetId: number; email: string }[],
+  rates: number[],
+  targetP95: number,
+  mode: Mode = 'app',
+  deadline = DEADLINE,
+) {
+  console.log(`\n== ${name}: ${members.length} clients on ${ports.length} ${mode === 'plain' ? 'plain Socket.IO' : 'app'} node(s) ==`);
   const servers: ChildProcess[] = [];
   const workers: ChildProcess[] = [];
-  const result: Record<string, unknown> = { name, nodes: ports.length, clients: members.length, phases: [] as unknown[] };
+  const result: Record<string, unknown> = { name, mode, nodes: ports.length, clients: members.length, phases: [] as unknown[] };
+  const profile = Boolean(CPU_PROF) && mode === 'app';
   try {
-    for (const port of ports) servers.push(await startServer(port, serverEnv));
+    for (const port of ports) servers.push(await startServer(mode, port, serverEnv));
     await new Promise((r) => setTimeout(r, 1000));
     const rssBefore = servers.map((s) => rssMb(s.pid as number));
     const jwt = new JwtService({ secret: serverEnv.JWT_ACCESS_SECRET, signOptions: { expiresIn: 3600, algorithm: 'HS256' } });
     const tokens = new TokenService(jwt);
     // Alternate nodes inside every planet, so with two nodes each message crosses Redis.
-    const clients: Client[] = members.map((m, i) => ({ userId: m.userId, planetId: m.planetId, token: tokens.signAccess({ id: m.userId, email: m.email }), url: `http://127.0.0.1:${ports[i % ports.length]}` }));
+    const clients: Client[] = members.map((m, i) => ({
+      userId: m.userId,
+      planetId: m.planetId,
+      token: mode === 'app' ? tokens.signAccess({ id: m.userId, email: m.email }) : '',
+      url: `http://127.0.0.1:${ports[i % ports.length]}`,
+    }));
     for (let w = 0; w < WORKERS; w++) {
       const child = fork(join(__dirname, 'worker.ts'), [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       workers.push(child);
       await once(child, 'ready', 60_000);
     }
-    if (CPU_PROF) await ask(servers[0], { type: 'profile-start' }, 'profiling');
+    if (profile) await ask(servers[0], { type: 'profile-start' }, 'profiling');
     const netBefore = netCounters();
     const connectStatsBefore = await Promise.all(servers.map((s) => ask<ServerStats>(s, { type: 'stats' }, 'stats')));
     const shares = workers.map((_, w) => clients.filter((_, i) => i % WORKERS === w));
     const connectedMsgs = await Promise.all(
       workers.map((child, w) => {
         const p = once<ConnectReport>(child, 'connected', 600_000);
-        child.send({ type: 'connect', clients: shares[w], perSecond: CONNECTS_PER_SECOND / WORKERS, timeoutMs: 20_000, retries: CONNECT_RETRIES });
+        child.send({ type: 'connect', mode, clients: shares[w], perSecond: CONNECTS_PER_SECOND / WORKERS, timeoutMs: 20_000, retries: CONNECT_RETRIES });
         return p;
       }),
     );
@@ -240,7 +267,7 @@ async function scenario(database: string, name: string, ports: number[], serverE
     const rssAfter = servers.map((s) => rssMb(s.pid as number));
     const perConnKb = ((rssAfter.reduce((a, b) => a + b, 0) - rssBefore.reduce((a, b) => a + b, 0)) * 1024) / Math.max(1, connected);
     const netAfter = netCounters();
-    if (CPU_PROF) {
+    if (profile && CPU_PROF) {
       mkdirSync(CPU_PROF, { recursive: true });
       result.connectProfile = join(CPU_PROF, `${name.replace(/\W/g, '')}-connect-${stamp()}.cpuprofile`);
       await ask(servers[0], { type: 'profile-stop', file: result.connectProfile as string }, 'profiled');
@@ -275,7 +302,7 @@ async function scenario(database: string, name: string, ports: number[], serverE
     );
 
     for (const rate of rates) {
-      if (Date.now() > DEADLINE) {
+      if (Date.now() > deadline) {
         console.log('deadline reached: stopping the ladder');
         break;
       }
@@ -283,7 +310,7 @@ async function scenario(database: string, name: string, ports: number[], serverE
       const statsBefore = await Promise.all(servers.map((s) => ask<ServerStats>(s, { type: 'stats' }, 'stats')));
       const servicesBefore = await serviceCpu(database);
       const machineBefore = machineCpu();
-      const profiling = CPU_PROF && rate === rates[0];
+      const profiling = profile && CPU_PROF && rate === rates[0];
       if (profiling) await ask(servers[0], { type: 'profile-start' }, 'profiling');
       await Promise.all(
         workers.map((child) => {
@@ -337,7 +364,8 @@ async function scenario(database: string, name: string, ports: number[], serverE
         postgresCpuPercent: round(((servicesAfter.postgres - servicesBefore.postgres) / (SECONDS + 3)) * 100, 0),
         machineCpuBusyPercent: round(((machineAfter[0] - machineBefore[0]) / Math.max(1, machineAfter[1] - machineBefore[1])) * 100, 0),
         redisCpuPercent: round(((servicesAfter.redis - servicesBefore.redis) / (SECONDS + 3)) * 100, 0),
-        serverSqlMs: statsAfter.map((x) => ({ p50: round(x.sqlMs.p50, 1), p95: round(x.sqlMs.p95, 1), p99: round(x.sqlMs.p99, 1) })),
+        // null on the plain baseline: it sends no SQL (its NaN arrives as null over IPC and would round to 0).
+        serverSqlMs: statsAfter.map((x) => (mode === 'plain' ? null : { p50: round(x.sqlMs.p50, 1), p95: round(x.sqlMs.p95, 1), p99: round(x.sqlMs.p99, 1) })),
         serverEventLoopUtilization: statsAfter.map((x) => round(x.utilization, 2)),
         serverPoolWaiting: statsAfter.map((x) => ({ max: x.poolWaiting.max, mean: round(x.poolWaiting.mean, 1) })),
         serverEventLoopDelayMs: statsAfter.map((x) => ({ p50: round(x.loopDelayMs.p50, 1), p99: round(x.loopDelayMs.p99, 1), max: round(x.loopDelayMs.max, 1) })),
@@ -352,7 +380,7 @@ async function scenario(database: string, name: string, ports: number[], serverE
       (result.phases as unknown[]).push(row);
       const ok = row.deliveryMs.p95 < targetP95 && row.lost === 0 && row.ackErrors + row.ackTimeouts === 0;
       console.log(
-        `${rate} msg/s target → ${row.persistedPerSecond} persisted/s; delivery p50 ${row.deliveryMs.p50} p95 ${row.deliveryMs.p95} p99 ${row.deliveryMs.p99} ms; ack p95 ${row.ackMs.p95} ms; lost ${row.lost}/${expected}; ack errors ${row.ackErrors} timeouts ${row.ackTimeouts}; ${row.sqlStatementsPerMessage} SQL/msg, server CPU ${row.serverCpuMsPerMessage} ms/msg (${row.serverCpuPercent} %), PostgreSQL ${row.postgresCpuMsPerMessage} ms/msg (${row.postgresCpuPercent} %), Redis ${row.redisCpuPercent} %, machine ${row.machineCpuBusyPercent} % busy, SQL p95 ${row.serverSqlMs.map((x) => x.p95).join('/')} ms, server loop delay p99 ${row.serverEventLoopDelayMs.map((x) => x.p99).join('/')} ms, ELU ${row.serverEventLoopUtilization.join('/')}, pool waiting max ${row.serverPoolWaiting.map((x) => x.max).join('/')}, workers CPU ${row.workerCpuPercent.join('/')} % loop p99 ${row.workerEventLoopDelayP99Ms.join('/')} ms, load ${row.loadavg[0]} ${ok ? 'OK' : 'BROKE'}`,
+        `${rate} msg/s target → ${row.persistedPerSecond} persisted/s; delivery p50 ${row.deliveryMs.p50} p95 ${row.deliveryMs.p95} p99 ${row.deliveryMs.p99} ms; ack p95 ${row.ackMs.p95} ms; lost ${row.lost}/${expected}; ack errors ${row.ackErrors} timeouts ${row.ackTimeouts}; ${row.sqlStatementsPerMessage} SQL/msg, server CPU ${row.serverCpuMsPerMessage} ms/msg (${row.serverCpuPercent} %), PostgreSQL ${row.postgresCpuMsPerMessage} ms/msg (${row.postgresCpuPercent} %), Redis ${row.redisCpuPercent} %, machine ${row.machineCpuBusyPercent} % busy, SQL p95 ${row.serverSqlMs.map((x) => x?.p95 ?? '–').join('/')} ms, server loop delay p99 ${row.serverEventLoopDelayMs.map((x) => x.p99).join('/')} ms, ELU ${row.serverEventLoopUtilization.join('/')}, pool waiting max ${row.serverPoolWaiting.map((x) => x.max).join('/')}, workers CPU ${row.workerCpuPercent.join('/')} % loop p99 ${row.workerEventLoopDelayP99Ms.join('/')} ms, load ${row.loadavg[0]} ${ok ? 'OK' : 'BROKE'}`,
       );
       if (!ok) {
         result.brokeAt = { rate, why: row.deliveryMs.p95 >= targetP95 ? `P95 ${row.deliveryMs.p95} ms ≥ ${targetP95} ms` : row.lost > 0 ? `${row.lost} deliveries lost` : 'ack errors / timeouts' };
@@ -372,6 +400,42 @@ async function scenario(database: string, name: string, ports: number[], serverE
   return result;
 }
 
+interface PhaseRow {
+  targetRate: number;
+  persistedPerSecond: number;
+  lost: number;
+  expectedDeliveries: number;
+  deliveryMs: { p50: number; p95: number; p99: number };
+}
+
+/** App (one node) vs plain Socket.IO at every rate both ran: latencies side by side, P95 ratio (app ÷ baseline), memory per connection. */
+function compare(app: Record<string, unknown>, base: Record<string, unknown>) {
+  if (!Array.isArray(base.phases)) return { skipped: base.skipped ?? base.failure ?? 'no baseline' };
+  const basePhases = base.phases as PhaseRow[];
+  const rows = (app.phases as PhaseRow[]).flatMap((a) => {
+    const b = basePhases.find((x) => x.targetRate === a.targetRate);
+    if (!b) return [];
+    return [
+      {
+        rate: a.targetRate,
+        app: { ...a.deliveryMs, msgPerSecond: a.persistedPerSecond, lost: a.lost, expected: a.expectedDeliveries },
+        baseline: { ...b.deliveryMs, msgPerSecond: b.persistedPerSecond, lost: b.lost, expected: b.expectedDeliveries },
+        p95Ratio: round(a.deliveryMs.p95 / b.deliveryMs.p95, 2),
+      },
+    ];
+  });
+  const appKb = app.memoryPerConnectionKb as number;
+  const baseKb = base.memoryPerConnectionKb as number;
+  const memory = { appKbPerConnection: appKb, baselineKbPerConnection: baseKb, ratio: round(appKb / baseKb, 2) };
+  console.log(`\n== app (one node) vs plain Socket.IO baseline, same clients/planets/workers, ${SECONDS} s phases ==`);
+  console.log('msg/s | app delivery P50 / P95 / P99 ms | baseline P50 / P95 / P99 ms | P95 app ÷ baseline | lost app / baseline');
+  for (const r of rows) {
+    console.log(`${r.rate} | ${r.app.p50} / ${r.app.p95} / ${r.app.p99} | ${r.baseline.p50} / ${r.baseline.p95} / ${r.baseline.p99} | ${r.p95Ratio}× | ${r.app.lost} / ${r.baseline.lost}`);
+  }
+  console.log(`memory per connection: app ${appKb} KB, baseline ${baseKb} KB (${memory.ratio}×); connected app ${String(app.connected)}, baseline ${String(base.connected)}`);
+  return { rows, memory };
+}
+
 async function main(): Promise<void> {
   const database = process.env.BENCH_DATABASE ?? 'connecto_bench_realtime';
   const prefix = `bench:realtime:${process.pid}:`;
@@ -388,12 +452,26 @@ async function main(): Promise<void> {
     JWT_ACCESS_SECRET: env.JWT_ACCESS_SECRET,
     JWT_ACCESS_TTL_SECONDS: '3600',
   };
+  const oneNode = await scenario(database, 'one node', [BASE_PORT], serverEnv, members, LADDER, 100);
+  // Baseline: the same clients, planets, workers and measurement against plain Socket.IO, at 200
+  // msg/s and at the highest rate the app ran (so every baseline figure has an app figure beside it).
+  const appRates = (oneNode.phases as PhaseRow[]).map((p) => p.targetRate);
+  const baselineRates = [...new Set([200, ...(appRates.length ? [Math.max(...appRates)] : [])])].sort((a, b) => a - b);
+  let baseline: Record<string, unknown> = { skipped: 'BENCH_BASELINE=false' };
+  if (BASELINE && Date.now() >= DEADLINE) baseline = { skipped: 'deadline' };
+  else if (BASELINE) {
+    const deadline = Math.min(DEADLINE, Date.now() + BASELINE_MAX_MS);
+    baseline = await scenario(database, 'plain socket.io baseline', [BASE_PORT + 3], serverEnv, members, baselineRates, 100, 'plain', deadline);
+  }
+  const vsBaseline = compare(oneNode, baseline);
   const report = {
     name: 'realtime',
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, loadavgAtStart: loadavg(), note: '2 cores shared with other engineers running tests; clients, workers, app nodes, PostgreSQL and Redis all on this machine' },
-    config: { clients: CLIENTS, workers: WORKERS, planetSize: PLANET_SIZE, secondsPerPhase: SECONDS, ladder: LADDER },
-    oneNode: await scenario(database, 'one node', [BASE_PORT], serverEnv, members, LADDER, 100),
+    config: { clients: CLIENTS, workers: WORKERS, planetSize: PLANET_SIZE, secondsPerPhase: SECONDS, ladder: LADDER, baselineRates: BASELINE ? baselineRates : [] },
+    oneNode,
+    baseline,
+    vsBaseline,
     twoNodes: Date.now() < DEADLINE && process.env.BENCH_TWO_NODES !== 'false' ? await scenario(database, 'two nodes', [BASE_PORT + 1, BASE_PORT + 2], serverEnv, members, [200], 150) : { skipped: 'deadline' },
   };
   mkdirSync(join(__dirname, '..', 'results'), { recursive: true });

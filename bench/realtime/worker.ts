@@ -1,5 +1,7 @@
 /**
  * A bench/realtime client process: opens its share of socket.io-client connections (websocket),
+ * to the app (mode 'app': the JWT in the handshake) or to the plain Socket.IO baseline (mode
+ * 'plain': the planet id in the handshake, see plain-server.ts) — everything else is the same code,
  * sends `message:send` at the rate it is told, and records send→receive latency of every
  * `message:new` it gets (clock: performance.timeOrigin + now, shared by processes on one machine).
  */
@@ -13,8 +15,11 @@ interface Client {
   url: string;
 }
 
+/** 'app': the real app authenticates the JWT; 'plain': the baseline server joins the planet named in the handshake. */
+type Mode = 'app' | 'plain';
+
 type Command =
-  | { type: 'connect'; clients: Client[]; perSecond: number; timeoutMs: number; retries: number }
+  | { type: 'connect'; mode: Mode; clients: Client[]; perSecond: number; timeoutMs: number; retries: number }
   | { type: 'send'; rate: number; seconds: number; phase: string }
   | { type: 'collect'; phase: string }
   | { type: 'close' };
@@ -55,7 +60,7 @@ function describe(err: Error & { description?: unknown; context?: unknown }): st
  * retry is counted and the first errors are kept as samples. A client is failed after its retries,
  * or when it is still not connected `timeoutMs` after its last attempt could have started.
  */
-async function connectAll(clients: Client[], perSecond: number, timeoutMs: number, retries: number): Promise<void> {
+async function connectAll(mode: Mode, clients: Client[], perSecond: number, timeoutMs: number, retries: number): Promise<void> {
   const gap = 1000 / perSecond;
   let failed = 0;
   let retried = 0;
@@ -65,7 +70,7 @@ async function connectAll(clients: Client[], perSecond: number, timeoutMs: numbe
   const pending: Promise<void>[] = [];
   for (const client of clients) {
     const socket = io(client.url, {
-      auth: { token: client.token },
+      auth: mode === 'plain' ? { planetId: client.planetId } : { token: client.token },
       transports: ['websocket'],
       forceNew: true,
       timeout: timeoutMs,
@@ -165,7 +170,7 @@ async function sendAt(rate: number, seconds: number, phase: string): Promise<voi
 }
 
 process.on('message', (cmd: Command) => {
-  if (cmd.type === 'connect') void connectAll(cmd.clients, cmd.perSecond, cmd.timeoutMs, cmd.retries);
+  if (cmd.type === 'connect') void connectAll(cmd.mode, cmd.clients, cmd.perSecond, cmd.timeoutMs, cmd.retries);
   else if (cmd.type === 'send') void sendAt(cmd.rate, cmd.seconds, cmd.phase);
   else if (cmd.type === 'collect') {
     process.send?.({
