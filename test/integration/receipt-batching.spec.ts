@@ -5,6 +5,7 @@ import { MessageType } from '../../src/modules/message/message.enums';
 import { ReadReceiptBatcher } from '../../src/modules/message/receipts/read-receipt-batcher';
 import { createUser, UserFixture } from '../factories/user.factory';
 import { createPlanet, setMembership, watermark } from '../helpers/socket-fixtures';
+import { createDataSource } from '../../src/config/database.config';
 import { openSuiteDb, SuiteDb, testEnv } from '../helpers/test-db';
 
 describe('read receipts, batched', () => {
@@ -111,4 +112,25 @@ describe('read receipts, batched', () => {
       return max >= i;
     }).length;
   }
+
+  it('lets two nodes flush overlapping batches at once without deadlocking', async () => {
+    const second = createDataSource(db.env);
+    await second.initialize();
+    try {
+      const broadcaster = { receiptUpdated: () => undefined } as unknown as MessageBroadcaster;
+      const node1 = new ReadReceiptBatcher(db.dataSource, broadcaster, testEnv({ READ_RECEIPT_FLUSH_MS: '1000' }));
+      const node2 = new ReadReceiptBatcher(second, broadcaster, testEnv({ READ_RECEIPT_FLUSH_MS: '1000' }));
+      const members = users.slice(1);
+      for (let round = 0; round < 30; round++) {
+        const id = ids[round % ids.length];
+        const a = members.map((u) => node1.markRead(planetId, u.user.id, id));
+        const b = [...members].reverse().map((u) => node2.markRead(planetId, u.user.id, id));
+        await Promise.all([node1.flush(), node2.flush(), ...a, ...b]);
+      }
+      const last = ids[29 % ids.length];
+      for (const u of members) expect(BigInt((await watermark(planetId, u.user.id)) ?? 0)).toBeGreaterThanOrEqual(BigInt(last));
+    } finally {
+      await second.destroy();
+    }
+  });
 });

@@ -96,6 +96,8 @@ export class ReadReceiptBatcher implements BeforeApplicationShutdown {
        FROM unnest($1::int[], $2::int[], $3::bigint[]) AS b(planet_id, user_id, message_id)
        JOIN message m ON m.id = b.message_id AND m.planet_id = b.planet_id
        JOIN planet_user pu ON pu.planet_id = b.planet_id AND pu.user_id = b.user_id AND pu.status = $4
+       -- one lock order for every node's flush, so two concurrent batches cannot deadlock
+       ORDER BY b.planet_id, b.user_id
        ON CONFLICT (planet_id, user_id) DO UPDATE
          SET last_read_message_id = EXCLUDED.last_read_message_id, read_at = EXCLUDED.read_at
          WHERE r.last_read_message_id < EXCLUDED.last_read_message_id
