@@ -19,6 +19,11 @@ describe('validateEnv', () => {
     expect(() => validateEnv({ NODE_ENV: 'staging' })).toThrow(/NODE_ENV/);
   });
 
+  it('never echoes a secret it refuses', () => {
+    expect(() => validateEnv({ JWT_ACCESS_SECRET: 'short-secret' })).toThrow(/JWT_ACCESS_SECRET=<redacted>/);
+    expect(() => validateEnv({ JWT_ACCESS_SECRET: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+
   it('refuses a minimum pool larger than the maximum', () => {
     expect(() => validateEnv({ DATABASE_MIN_CONNECTIONS: '30' })).toThrow(/DATABASE_MIN_CONNECTIONS \(30\) exceeds DATABASE_MAX_CONNECTIONS \(20\)/);
   });

@@ -123,7 +123,8 @@ export function validateEnv(env: NodeJS.ProcessEnv = process.env): EnvironmentVa
     const problems = errors
       .map((e) => {
         const rules = Object.values(e.constraints ?? {}).map((c) => c.replace(`${e.property} `, ''));
-        return `${e.property}=${JSON.stringify(input[e.property] ?? null)} (${rules.join(', ')})`;
+        const shown = /SECRET|PEPPER|PASSWORD/.test(e.property) ? '<redacted>' : JSON.stringify(input[e.property] ?? null);
+        return `${e.property}=${shown} (${rules.join(', ')})`;
       })
       .join('; ');
     throw new ConfigError(`Invalid configuration (see .env.example): ${problems}`);

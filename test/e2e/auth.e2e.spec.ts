@@ -90,6 +90,8 @@ describe('auth and users/me', () => {
 
   it('refuses garbage and expired-looking refresh tokens with 401', async () => {
     await t.http.post('/api/v1/auth/refresh').send({ refreshToken: 'not-a-token' }).expect(401);
+    await t.http.post('/api/v1/auth/refresh').send({ refreshToken: `${'-'.repeat(36)}.${'A'.repeat(43)}` }).expect(401);
+    await t.http.post('/api/v1/auth/logout').send({ refreshToken: `${'-'.repeat(36)}.${'A'.repeat(43)}` }).expect(204);
     await t.http.post('/api/v1/auth/refresh').send({ refreshToken: '00000000-0000-0000-0000-000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }).expect(401);
   });
 
@@ -100,6 +102,9 @@ describe('auth and users/me', () => {
     expect(res.body).toMatchObject({ nickname: '지훈', bio: '부산 사람' });
     const bad = await t.http.patch('/api/v1/users/me/profile').set(auth).send({ nickname: 'x'.repeat(51) }).expect(400);
     expect(bad.body.details).toEqual([{ field: 'nickname', problem: expect.stringMatching(/50/) }]);
+    const nullNick = await t.http.patch('/api/v1/users/me/profile').set(auth).send({ nickname: null }).expect(400);
+    expect(nullNick.body.details.map((d: { field: string }) => d.field)).toContain('nickname');
+    await t.http.patch('/api/v1/users/me/profile').set(auth).send({ bio: null }).expect(200);
     const notMine = await t.http.patch('/api/v1/users/me/profile').set(auth).send({ avatarMediaId: 123456 }).expect(400);
     expect(notMine.body.details).toEqual([{ field: 'avatarMediaId', problem: 'must be an image you uploaded' }]);
     const me = await t.http.get('/api/v1/users/me').set(auth).expect(200);
@@ -113,6 +118,7 @@ describe('auth and users/me', () => {
       ['an invalid email', { email: 'not-an-email', password: 'connecto123!', nickname: 'x' }, 'email'],
       ['a short password', { email: 'a@example.com', password: 'short', nickname: 'x' }, 'password'],
       ['an over-long nickname', { email: 'a@example.com', password: 'connecto123!', nickname: '가'.repeat(51) }, 'nickname'],
+      ['a password over 72 bytes (bcrypt would ignore the rest)', { email: 'a@example.com', password: '가'.repeat(25), nickname: 'x' }, 'password'],
       ['a NUL character', { email: 'a@example.com', password: 'connecto123!', nickname: 'a\u0000b' }, 'nickname'],
       ['an unknown field', { email: 'a@example.com', password: 'connecto123!', nickname: 'x', isAdmin: true }, 'isAdmin'],
     ])('answers 400 naming the field for %s and creates nothing', async (_name, body, field) => {

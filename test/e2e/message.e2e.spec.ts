@@ -73,6 +73,8 @@ describe('messages over REST', () => {
     expect(res.body.details[0].field).toBe('replyToMessageId');
     await send(alice, { content: 'reply', replyToMessageId: '99999999999' }).expect(400);
     await send(alice, { content: 'reply', replyToMessageId: 'abc' }).expect(400);
+    const overflow = await send(alice, { content: 'reply', replyToMessageId: '9999999999999999999' }).expect(400);
+    expect(overflow.body.details[0].field).toBe('replyToMessageId');
   });
 
   it('makes a resend with the same clientId return the first message', async () => {
@@ -99,6 +101,8 @@ describe('messages over REST', () => {
     expect(resync.body.hasMore).toBe(false);
     await list(alice, '?limit=101', planet).expect(400);
     await list(alice, '?before=-1', planet).expect(400);
+    const tooBig = await list(alice, '?before=9999999999999999999', planet).expect(400);
+    expect(tooBig.body.details[0].field).toBe('before');
     await list(alice, '?offset=10', planet).expect(400);
   });
 
@@ -144,6 +148,8 @@ describe('messages over REST', () => {
     await t.http.post(`/api/v1/planets/${planetId}/read`).set(outsider.auth).send({ messageId: m }).expect(403);
     await t.http.post(`/api/v1/planets/${planetId}/read`).set(bob.auth).send({ messageId: foreign }).expect(404);
     await t.http.post(`/api/v1/planets/${planetId}/read`).set(bob.auth).send({ messageId: 'x' }).expect(400);
+    const huge = await t.http.post(`/api/v1/planets/${planetId}/read`).set(bob.auth).send({ messageId: '9223372036854775808' }).expect(400);
+    expect(huge.body.details[0].field).toBe('messageId');
   });
 
   it('stops a member who left from sending or listing', async () => {

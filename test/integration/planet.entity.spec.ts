@@ -86,6 +86,14 @@ describe('Planet statics (real PostgreSQL)', () => {
       expect(page.data.slice(1).every((m) => m.unreadCount === 0)).toBe(true);
     });
 
+    it('does not count a membership of a deleted planet as active', async () => {
+      const travel = await createTravel(host);
+      const planet = await createPlanet(travel, host);
+      expect(await PlanetUser.isActiveMember(planet.id, host.user.id)).toBe(true);
+      await Planet.update({ id: planet.id }, { deletedAt: new Date() });
+      expect(await PlanetUser.isActiveMember(planet.id, host.user.id)).toBe(false);
+    });
+
     it('refuses (403) a join by someone outside the travel', async () => {
       const travel = await createTravel(host);
       const planet = await createPlanet(travel, host);

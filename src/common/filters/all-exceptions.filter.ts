@@ -19,6 +19,7 @@ const PG_CLIENT_ERRORS: Record<string, { status: HttpStatus; message: string }> 
   '22003': { status: HttpStatus.BAD_REQUEST, message: 'Numeric value out of range' },
   '22001': { status: HttpStatus.BAD_REQUEST, message: 'Value too long' },
   '22021': { status: HttpStatus.BAD_REQUEST, message: 'Invalid character in a value' },
+  '23502': { status: HttpStatus.BAD_REQUEST, message: 'A required value is missing' },
 };
 
 /** Turns anything thrown into API.md's one error shape. */

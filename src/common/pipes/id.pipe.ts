@@ -1,5 +1,6 @@
 import { Injectable, PipeTransform, ArgumentMetadata } from '@nestjs/common';
 import { AppException } from '../errors/app.exception';
+import { isBigId } from '../validation/validators';
 
 const INT4_MAX = 2147483647;
 
@@ -18,16 +19,12 @@ export class IdPipe implements PipeTransform<string, number> {
   }
 }
 
-const INT8_MAX = 9223372036854775807n;
-
 /** Path ids of bigint tables (messages): a positive integer string within int8, kept as a string. */
 @Injectable()
 export class BigIdPipe implements PipeTransform<string, string> {
   transform(value: string, metadata: ArgumentMetadata): string {
     const field = metadata.data ?? 'id';
-    if (!/^[1-9][0-9]{0,18}$/.test(value) || BigInt(value) > INT8_MAX) {
-      throw AppException.badRequest(field, 'must be a positive integer id');
-    }
+    if (!isBigId(value)) throw AppException.badRequest(field, 'must be a positive integer id');
     return value;
   }
 }

@@ -36,5 +36,30 @@ export function HasNoNulChar(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
+const INT8_MAX = 9223372036854775807n;
+
+/** A positive bigint id as a decimal string that fits PostgreSQL's int8 (message ids). */
+export function isBigId(value: unknown): value is string {
+  return typeof value === 'string' && /^[1-9][0-9]{0,18}$/.test(value) && BigInt(value) <= INT8_MAX;
+}
+
+export function IsBigId(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy({ name: 'isBigId', validator: { validate: isBigId, defaultMessage: () => '$property must be a positive integer id' } }, options);
+}
+
+/** At most `max` bytes of UTF-8 (bcrypt reads only the first 72 bytes of a password). */
+export function MaxUtf8Bytes(max: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'maxUtf8Bytes',
+      validator: {
+        validate: (v: unknown) => typeof v !== 'string' || Buffer.byteLength(v, 'utf8') <= max,
+        defaultMessage: () => `$property must be at most ${max} bytes of UTF-8 (a Hangul syllable is 3)`,
+      },
+    },
+    options,
+  );
+}
+
 /** Trims strings; leaves anything else for the type validators to refuse. */
 export const Trim = (): PropertyDecorator => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));

@@ -7,6 +7,9 @@ import type { User } from '../user/user.entity';
  * A refresh token, stored only as a hash. Tokens rotate: each use revokes the presented token and
  * issues a successor in the same family; presenting a revoked token revokes the whole family.
  */
+/** `<uuid>.<43 base64url characters>`: anything else is refused before it reaches SQL. */
+const PRESENTED_TOKEN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
+
 @Entity('refresh_token')
 @Index('IDX_refresh_token_family', ['familyId'])
 @Index('IDX_refresh_token_user', ['userId'])
@@ -65,7 +68,7 @@ export class RefreshToken extends BaseActiveRecord {
    * someone replayed a stolen token — and gives null.
    */
   static async rotate(presented: string, opts: { pepper: string; ttlSeconds: number }): Promise<{ userId: number; refreshToken: string } | null> {
-    const m = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(presented);
+    const m = PRESENTED_TOKEN.exec(presented);
     if (!m) return null;
     const [, id, secret] = m;
     const row = await this.findOne({ where: { id } });
@@ -96,9 +99,9 @@ export class RefreshToken extends BaseActiveRecord {
 
   /** Revokes the family of a presented token (logout); unknown tokens are ignored. */
   static async revokePresented(presented: string, pepper: string): Promise<void> {
-    const m = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(presented);
+    const m = PRESENTED_TOKEN.exec(presented);
     if (!m) return;
     const row = await this.findOne({ where: { id: m[1] } });
-    if (row && row.tokenHash === this.hashSecret(m[2], pepper)) await this.revokeFamily(row.familyId);
+    if (row && timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(this.hashSecret(m[2], pepper), 'hex'))) await this.revokeFamily(row.familyId);
   }
 }

@@ -19,7 +19,8 @@ import { MessageAttachment, MessageType } from './message.enums';
 import { searchMessages, SearchResult } from './search/message-search';
 import type { EntityManager } from 'typeorm';
 import * as counts from './queries/message-counts';
-import { insertForMember, InsertOutcome, NewMessage, readTarget, softDeleteMessage } from './queries/message-write';
+import { editMessageContent, insertForMember, InsertOutcome, NewMessage, readTarget, softDeleteMessage } from './queries/message-write';
+import type { SenderRef } from './queries/message-row';
 
 @Entity('message')
 @Index('IDX_message_planet_id', ['planetId', 'id'])
@@ -139,6 +140,11 @@ export class Message extends BaseActiveRecord {
   /** Inserts a message if the sender is an ACTIVE member and the reply is in the same planet (idempotent per clientId). */
   static insertForMember(message: NewMessage, manager?: EntityManager): Promise<InsertOutcome> {
     return insertForMember(this.managerOf(manager), message);
+  }
+
+  /** New content for a live message of `senderId`, in one guarded statement; null if it is gone or not theirs. */
+  static editContent(message: Message, senderId: number, content: string, manager?: EntityManager): Promise<{ message: Message; sender: SenderRef | null } | null> {
+    return editMessageContent(this.managerOf(manager), message, senderId, content);
   }
 
   /** Soft delete (tombstone); true when this call deleted it. */

@@ -7,7 +7,6 @@ import { MediaKind, MediaStatus } from '../media/media.enums';
 import { PlanetUser } from '../planet/planet-user.entity';
 import { PlanetRole } from '../planet/planet.enums';
 import { MembershipStatus } from '../travel/travel.enums';
-import { Profile } from '../user/profile.entity';
 import type { EditMessageDto } from './dto/edit-message.dto';
 import type { ListMessagesDto, MessageListResponseDto, MessageWithCountsDto } from './dto/list-messages.dto';
 import { MessageResponseDto, toMessageResponse } from './dto/message-response.dto';
@@ -76,11 +75,9 @@ export class MessageService {
     const message = await this.visibleMessage(messageId, user.id);
     if (message.deletedAt) throw AppException.notFound('Message');
     if (message.senderId !== user.id) throw AppException.forbidden('Only the sender can edit a message');
-    message.content = dto.content;
-    message.editedAt = new Date();
-    message.searchableText = message.generateSearchableText();
-    await message.save();
-    const response = toMessageResponse(message, await senderRef(message.senderId));
+    const edited = await Message.editContent(message, user.id, dto.content);
+    if (!edited) throw AppException.notFound('Message');
+    const response = toMessageResponse(edited.message, edited.sender);
     this.broadcaster.messageUpdated(response);
     return response;
   }
@@ -139,10 +136,4 @@ const TYPE_OF_KIND: Record<MediaKind, MessageType> = {
 
 function withCounts(item: MessageWithCounts): MessageWithCountsDto {
   return { ...toMessageResponse(item.message, item.sender), readCount: item.readCount, unreadCount: item.unreadCount, replyCount: item.replyCount };
-}
-
-async function senderRef(senderId: number | null): Promise<{ id: number; nickname: string } | null> {
-  if (senderId == null) return null;
-  const profile = await Profile.findOne({ where: { userId: senderId }, select: { nickname: true } });
-  return { id: senderId, nickname: profile?.nickname ?? '' };
 }

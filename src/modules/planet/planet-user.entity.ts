@@ -48,7 +48,11 @@ export class PlanetUser extends BaseActiveRecord {
     return rows.map((r) => r.planetId);
   }
 
+  /** ACTIVE member of a planet that is not deleted. */
   static isActiveMember(planetId: number, userId: number): Promise<boolean> {
-    return this.exists({ where: { planetId, userId, status: MembershipStatus.ACTIVE } });
+    return this.createQueryBuilder('pu')
+      .innerJoin('pu.planet', 'p', 'p.deletedAt IS NULL')
+      .where('pu.planetId = :planetId AND pu.userId = :userId AND pu.status = :status', { planetId, userId, status: MembershipStatus.ACTIVE })
+      .getExists();
   }
 }

@@ -12,6 +12,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { BaseActiveRecord } from '../../common/database/base-active-record';
+import { updateReturning } from '../../common/database/update-returning';
 import { AppException } from '../../common/errors/app.exception';
 import { CacheResult } from '../../infrastructure/cache/cache-result.decorator';
 import type { Planet } from '../planet/planet.entity';
@@ -71,12 +72,6 @@ export interface TravelSummary {
   createdById: number;
   createdAt: string;
   updatedAt: string;
-}
-
-/** `UPDATE … RETURNING` through manager.query answers `[rows, count]` on PostgreSQL. */
-async function updateReturning<T>(m: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  const [rows] = await m.query<[T[], number]>(sql, params);
-  return rows;
 }
 
 @Entity('travel')

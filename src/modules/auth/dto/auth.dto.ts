@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
-import { HasNoNulChar, Trim } from '../../../common/validation/validators';
+import { HasNoNulChar, MaxUtf8Bytes, Trim } from '../../../common/validation/validators';
 import { UserMeDto } from '../../user/dto/user-response.dto';
 
 export class RegisterDto {
@@ -11,10 +11,10 @@ export class RegisterDto {
   @HasNoNulChar()
   email!: string;
 
-  @ApiProperty({ minLength: 8, maxLength: 128, example: 'connecto123!' })
+  @ApiProperty({ minLength: 8, maxLength: 72, example: 'connecto123!', description: 'At most 72 bytes of UTF-8 (bcrypt reads no more): 72 ASCII characters or 24 Hangul syllables' })
   @IsString()
   @MinLength(8)
-  @MaxLength(128)
+  @MaxUtf8Bytes(72)
   @HasNoNulChar()
   password!: string;
 

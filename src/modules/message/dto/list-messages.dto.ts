@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsBigId } from '../../../common/validation/validators';
 import { MessageResponseDto } from './message-response.dto';
-import { BIG_ID_PATTERN } from './send-message.dto';
 
 export const MESSAGE_PAGE_MAX = 100;
 
@@ -11,13 +11,13 @@ export class ListMessagesDto {
   @ApiPropertyOptional({ description: 'older than this id, newest first' })
   @IsOptional()
   @IsString()
-  @Matches(BIG_ID_PATTERN, { message: 'before must be a positive integer id' })
+  @IsBigId()
   before?: string;
 
   @ApiPropertyOptional({ description: 'newer than this id, oldest first (resync after a reconnect)' })
   @IsOptional()
   @IsString()
-  @Matches(BIG_ID_PATTERN, { message: 'after must be a positive integer id' })
+  @IsBigId()
   after?: string;
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: MESSAGE_PAGE_MAX })

@@ -1,11 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
-import { BIG_ID_PATTERN } from './send-message.dto';
+import { IsString } from 'class-validator';
+import { IsBigId } from '../../../common/validation/validators';
 
 /** Body of POST /planets/:planetId/read: "I have read up to here". */
 export class ReadMessagesDto {
   @ApiProperty({ example: '1024', description: 'a message of this planet (bigint as a string)' })
   @IsString()
-  @Matches(BIG_ID_PATTERN, { message: 'messageId must be a positive integer id' })
+  @IsBigId()
   messageId!: string;
 }

@@ -1,9 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { HasNoNulChar } from '../../../common/validation/validators';
+import { HasNoNulChar, IsBigId } from '../../../common/validation/validators';
 import { MESSAGE_CONTENT_MAX } from '../message.enums';
 
-export const BIG_ID_PATTERN = /^[1-9][0-9]{0,18}$/;
 export const MEDIA_PER_MESSAGE_MAX = 10;
 
 /** Body of POST /planets/:planetId/messages. Content or media is required (checked by the service). */
@@ -18,7 +17,7 @@ export class SendMessageDto {
   @ApiPropertyOptional({ example: '1024', description: 'a message of the same planet (bigint as a string)' })
   @IsOptional()
   @IsString()
-  @Matches(BIG_ID_PATTERN, { message: 'replyToMessageId must be a positive integer id' })
+  @IsBigId()
   replyToMessageId?: string;
 
   @ApiPropertyOptional({ type: [Number], maxItems: MEDIA_PER_MESSAGE_MAX, description: 'uploaded media of the caller' })

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { updateReturning } from '../../../common/database/update-returning';
 import { Message } from '../message.entity';
 import { MessageAttachment, MessageType } from '../message.enums';
 import { MembershipStatus } from '../../travel/travel.enums';
@@ -84,11 +85,33 @@ async function diagnose(manager: EntityManager, m: NewMessage): Promise<InsertOu
 
 /** Soft-deletes a live message; true when this call deleted it (false: already a tombstone). */
 export async function softDeleteMessage(manager: EntityManager, messageId: string): Promise<boolean> {
-  const rows = await manager.query<{ id: string }[]>(
-    'UPDATE message SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id',
-    [messageId],
-  );
+  const rows = await updateReturning<{ id: string }>(manager, 'UPDATE message SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id', [
+    messageId,
+  ]);
   return rows.length > 0;
+}
+
+/**
+ * Replaces the content of a live message of `senderId` in ONE guarded statement: a delete that
+ * lands between the caller's read and this write wins (null is returned), instead of the edit
+ * writing the stale `deleted_at = NULL` back and resurrecting the message.
+ */
+export async function editMessageContent(
+  manager: EntityManager,
+  message: Message,
+  senderId: number,
+  content: string,
+): Promise<{ message: Message; sender: SenderRef | null } | null> {
+  const draft = manager.create(Message, { content, attachments: message.attachments });
+  const rows = await updateReturning<MessageRow>(
+    manager,
+    `UPDATE message SET content = $3, searchable_text = $4, edited_at = now()
+     WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
+     RETURNING ${messageColumns('message')}, (SELECT nickname FROM profile WHERE user_id = message.sender_id) AS sender_nickname`,
+    [message.id, senderId, content, draft.generateSearchableText()],
+  );
+  const row = rows[0];
+  return row ? { message: rowToMessage(manager, row), sender: senderOf(row) } : null;
 }
 
 /** Whether `userId` may mark `messageId` read in `planetId`: ACTIVE member, message of that planet. */

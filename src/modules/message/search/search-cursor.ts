@@ -1,3 +1,4 @@
+import { isBigId } from '../../../common/validation/validators';
 import { AppException } from '../../../common/errors/app.exception';
 
 /**
@@ -7,7 +8,6 @@ import { AppException } from '../../../common/errors/app.exception';
  */
 export type SearchCursor = { s: 'recent'; id: string } | { s: 'relevance'; a: string; p: number } | { s: 'relevance'; a: string; t: string };
 
-const ID = /^[1-9][0-9]{0,18}$/;
 
 export function encodeCursor(c: SearchCursor): string {
   return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
@@ -24,10 +24,10 @@ export function decodeCursor(raw: string, sort: 'recent' | 'relevance'): SearchC
   if (typeof c !== 'object' || c === null) throw bad();
   const o = c as Record<string, unknown>;
   if (o.s !== sort) throw bad();
-  if (o.s === 'recent' && typeof o.id === 'string' && ID.test(o.id)) return { s: 'recent', id: o.id };
-  if (o.s === 'relevance' && typeof o.a === 'string' && ID.test(o.a)) {
+  if (o.s === 'recent' && typeof o.id === 'string' && isBigId(o.id)) return { s: 'recent', id: o.id };
+  if (o.s === 'relevance' && typeof o.a === 'string' && isBigId(o.a)) {
     if (typeof o.p === 'number' && Number.isInteger(o.p) && o.p >= 0 && o.p <= 10000) return { s: 'relevance', a: o.a, p: o.p };
-    if (typeof o.t === 'string' && ID.test(o.t)) return { s: 'relevance', a: o.a, t: o.t };
+    if (typeof o.t === 'string' && isBigId(o.t)) return { s: 'relevance', a: o.a, t: o.t };
   }
   throw bad();
 }

@@ -3,8 +3,8 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf
 import { HasNoNulChar, Trim } from '../../../common/validation/validators';
 
 export class UpdateProfileDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 50 })
-  @IsOptional()
+  @ApiPropertyOptional({ minLength: 1, maxLength: 50, description: 'Cannot be removed (null is refused)' })
+  @ValidateIf((o: UpdateProfileDto) => o.nickname !== undefined)
   @Trim()
   @IsString()
   @MinLength(1)
