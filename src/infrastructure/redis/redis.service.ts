@@ -37,9 +37,13 @@ export class RedisService implements OnApplicationShutdown {
     };
   }
 
-  /** A new connection without key prefix (for pub/sub and adapters that manage their own keys). */
-  duplicate(name: string): Redis {
-    return this.create(name, {});
+  /**
+   * A new connection without key prefix (for pub/sub and adapters that manage their own keys).
+   * `extra` overrides connection options, e.g. `maxRetriesPerRequest: null` for a subscriber whose
+   * (un)subscribe commands should wait for Redis to come back instead of failing.
+   */
+  duplicate(name: string, extra: Pick<RedisOptions, 'maxRetriesPerRequest'> = {}): Redis {
+    return this.create(name, extra);
   }
 
   private create(name: string, extra: RedisOptions): Redis {

@@ -7,6 +7,13 @@ interface AccessPayload {
   sub: number;
   email: string;
   typ: 'access';
+  exp?: number;
+}
+
+/** A verified access token: its user, and when it stops being valid (a socket is closed then). */
+export interface AccessSession {
+  user: CurrentUserData;
+  expiresAt?: Date;
 }
 
 /** Signs and verifies short-lived JWT access tokens (HS256). Shared by the REST guard and the socket handshake. */
@@ -21,6 +28,11 @@ export class TokenService {
 
   /** The caller, or an AppException(401) whose message says why the token was refused. */
   verifyAccess(token: string): CurrentUserData {
+    return this.verifyAccessSession(token).user;
+  }
+
+  /** Like verifyAccess, with the token's expiry (for connections that outlive a request). */
+  verifyAccessSession(token: string): AccessSession {
     let payload: AccessPayload;
     try {
       payload = this.jwt.verify<AccessPayload>(token, { algorithms: ['HS256'] });
@@ -29,7 +41,8 @@ export class TokenService {
       throw AppException.unauthorized(name === 'TokenExpiredError' ? 'Access token expired' : 'Invalid access token');
     }
     if (payload.typ !== 'access' || !Number.isInteger(payload.sub)) throw AppException.unauthorized('Invalid access token');
-    return { id: payload.sub, email: payload.email };
+    const user: CurrentUserData = { id: payload.sub, email: payload.email };
+    return typeof payload.exp === 'number' ? { user, expiresAt: new Date(payload.exp * 1000) } : { user };
   }
 
   /** Extracts the token of an `Authorization: Bearer <token>` header. */

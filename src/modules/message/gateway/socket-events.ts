@@ -51,6 +51,8 @@ export interface ServerToClientEvents {
   'receipt:updated': (payload: ReceiptUpdated) => void;
   typing: (payload: { planetId: number; userId: number; typing: boolean }) => void;
   'media:ready': (payload: MediaReady) => void;
+  /** The access token of the connection expired: the server disconnects right after; reconnect with a fresh token. */
+  'auth:expired': (payload: { message: string }) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -58,6 +60,8 @@ export type InterServerEvents = {};
 
 export interface SocketData {
   user: CurrentUserData;
+  /** When the handshake's access token expires (epoch ms); the socket is disconnected then. */
+  expiresAt?: number;
 }
 
 export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
