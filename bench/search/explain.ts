@@ -8,25 +8,15 @@
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
 import { createDataSource } from '../../src/config/database.config';
-import { validateEnv } from '../../src/config/env';
 import { SearchDto } from '../../src/modules/message/dto/search.dto';
 import { Message } from '../../src/modules/message/message.entity';
 import { planMatch, RANGE_MAX, RANGE_MIN, searchMessages, SearchStrategy } from '../../src/modules/message/search/message-search';
 import { lexemeStats } from '../../src/modules/message/search/search-stats';
 import { parseQuery } from '../../src/modules/message/search/search-terms';
 import { PlanetUser } from '../../src/modules/planet/planet-user.entity';
+import { benchEnv } from '../bench-db';
 
-const env = validateEnv({
-  DATABASE_HOST: process.env.DATABASE_HOST ?? '127.0.0.1',
-  DATABASE_PORT: process.env.DATABASE_PORT ?? '5432',
-  DATABASE_USER: process.env.DATABASE_USER ?? 'postgres',
-  DATABASE_PASSWORD: process.env.DATABASE_PASSWORD ?? '',
-  DATABASE_NAME: process.env.BENCH_DB ?? 'connecto_bench_search',
-  DATABASE_MIN_CONNECTIONS: '0',
-  DATABASE_MAX_CONNECTIONS: '2',
-  NODE_ENV: 'development',
-  LOG_LEVEL: 'silent',
-});
+const env = benchEnv(process.env.BENCH_DB ?? 'connecto_bench_search', { DATABASE_MIN_CONNECTIONS: '0', DATABASE_MAX_CONNECTIONS: '2' });
 
 const DEFAULT = ['데비안', '배포판', '업그레이드', '설치하는', 'debi', 'dpkg', 'linu', 'gnu', 'kern', '데비안 패키지', '설치 커널', 'debian 패키지', '패키지 dpkg', '소스 코드'];
 const ANALYZE = process.env.EXPLAIN !== '0';

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { EnvironmentVariables, EXAMPLE_SECRETS, validateEnv } from '../../src/config/env';
+import { freePort } from '../helpers/net';
 import { createSuiteDatabase, dropDatabase } from '../helpers/test-db';
 
 /**
@@ -43,18 +43,6 @@ function runMain(env: Record<string, string>): Promise<Exit> {
     child.on('exit', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** A TCP port nothing listens on (bound, then released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
     });
   });
 }

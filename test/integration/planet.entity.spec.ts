@@ -1,4 +1,3 @@
-import { AppException } from '../../src/common/errors/app.exception';
 import { Message } from '../../src/modules/message/message.entity';
 import { PlanetUser } from '../../src/modules/planet/planet-user.entity';
 import { Planet } from '../../src/modules/planet/planet.entity';
@@ -9,16 +8,8 @@ import { createMessage } from '../factories/message.factory';
 import { createPlanet, joinPlanet } from '../factories/planet.factory';
 import { addMember, createTravel } from '../factories/travel.factory';
 import { createUser, UserFixture } from '../factories/user.factory';
+import { appError } from '../helpers/errors';
 import { openSuiteDb, SuiteDb } from '../helpers/test-db';
-
-async function appError(p: Promise<unknown>): Promise<AppException> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppException);
-  return err as AppException;
-}
 
 describe('Planet statics (real PostgreSQL)', () => {
   let db: SuiteDb;

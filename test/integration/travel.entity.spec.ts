@@ -1,4 +1,3 @@
-import { AppException } from '../../src/common/errors/app.exception';
 import { PlanetUser } from '../../src/modules/planet/planet-user.entity';
 import { Planet } from '../../src/modules/planet/planet.entity';
 import { TravelUser } from '../../src/modules/travel/travel-user.entity';
@@ -7,17 +6,8 @@ import { MembershipStatus, TravelRole, TravelVisibility } from '../../src/module
 import { createPlanet, joinPlanet } from '../factories/planet.factory';
 import { addMember, createTravel } from '../factories/travel.factory';
 import { createUser, UserFixture } from '../factories/user.factory';
+import { appError } from '../helpers/errors';
 import { openSuiteDb, SuiteDb } from '../helpers/test-db';
-
-/** The AppException a promise rejects with (fails the test when it resolves or throws something else). */
-async function appError(p: Promise<unknown>): Promise<AppException> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AppException);
-  return err as AppException;
-}
 
 describe('Travel statics (real PostgreSQL)', () => {
   let db: SuiteDb;
