@@ -5,7 +5,9 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/pipes/validation.pipe';
+import { assertNoExampleSecrets } from './config/dev-secrets';
 import { EnvironmentVariables } from './config/env';
+import { HardenedExpressAdapter, jsonShapeGuard } from './infrastructure/http/http-server';
 import { createLogger, requestLogger } from './infrastructure/logging/request-logger';
 import { PinoNestLogger } from './infrastructure/logging/nest-logger';
 import { RedisService } from './infrastructure/redis/redis.service';
@@ -28,13 +30,15 @@ export function listenWithBacklog(app: INestApplication, port: number, host: str
 
 /** Builds the configured app (not listening): used by main.ts, the dev start and e2e tests alike. */
 export async function createApp(env: EnvironmentVariables): Promise<INestApplication> {
+  assertNoExampleSecrets(env);
   const logger = createLogger(env.LOG_LEVEL);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), new HardenedExpressAdapter(env), {
     logger: env.LOG_LEVEL === 'silent' ? false : new PinoNestLogger(logger),
     abortOnError: false,
     bodyParser: true,
   });
-  app.useBodyParser('json', { limit: '256kb' });
+  app.useBodyParser('json', { limit: env.HTTP_BODY_LIMIT_BYTES });
+  app.use(jsonShapeGuard({ maxDepth: env.JSON_MAX_DEPTH, maxValues: env.JSON_MAX_VALUES }));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   if (env.LOG_LEVEL !== 'silent') app.use(requestLogger(logger));

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createApp, listenWithBacklog } from './bootstrap';
 import { BootError } from './common/errors/boot.error';
 import { ConfigError, validateEnv } from './config/env';
+import { withDevSecrets } from './config/dev-secrets';
 import { loadDotenv } from './config/load-dotenv';
 
 /**
@@ -26,7 +27,7 @@ function logUnhandledRejections(): void {
 async function main(): Promise<void> {
   logUnhandledRejections();
   loadDotenv();
-  const env = validateEnv();
+  const env = withDevSecrets(validateEnv(), (line) => console.log(`connecto: ${line}`));
   const app = await createApp(env);
   await listenWithBacklog(app, env.PORT, '0.0.0.0');
   console.log(`Connecto API listening on http://localhost:${env.PORT} (docs: http://localhost:${env.PORT}/docs)`);

@@ -77,11 +77,63 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(60)
   REFRESH_TOKEN_TTL_SECONDS = 2592000;
 
+  /**
+   * Two refreshes with the same refresh token within this many seconds (two tabs, a retry) get the
+   * same new pair; a reuse after it revokes the token's family.
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(300)
+  REFRESH_REUSE_GRACE_SECONDS = 10;
+
+  /**
+   * ms a node trusts that an account it checked still exists. Deletions through the API reach
+   * every node at once over Redis; this bounds only deletions made elsewhere or during a Redis outage.
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(3600000)
+  ACCOUNT_STATUS_TTL_MS = 10000;
+
   @Type(() => Number) @IsInt() @Min(4) @Max(15)
   BCRYPT_ROUNDS = 10;
 
+  /**
+   * Development only: where secrets left at their example values are replaced by random ones,
+   * generated at first start (relative paths from the working directory).
+   */
+  @IsString() @MinLength(1)
+  DEV_SECRETS_FILE = '.dev-secrets.json';
+
   @IsIn(['true', 'false'])
   SWAGGER_ENABLED = 'true';
+
+  /**
+   * Deepest nesting of a JSON body or Socket.IO payload (checked after parsing, before any DTO
+   * work); deeper is a 400. The API's own bodies are at most 3 levels deep.
+   */
+  @Type(() => Number) @IsInt() @Min(2) @Max(256)
+  JSON_MAX_DEPTH = 16;
+
+  /** Most object members plus array elements in one JSON body or socket payload; more is a 400. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(1000000)
+  JSON_MAX_VALUES = 1000;
+
+  /** Largest JSON request body; bigger is a 413. */
+  @Type(() => Number) @IsInt() @Min(1024) @Max(10485760)
+  HTTP_BODY_LIMIT_BYTES = 262144;
+
+  /** Largest request head (request line and headers); bigger is a 431 in the error shape. */
+  @Type(() => Number) @IsInt() @Min(4096) @Max(1048576)
+  HTTP_MAX_HEADER_BYTES = 16384;
+
+  /** ms a client may take to send its request head; slower connections are closed with a 408. */
+  @Type(() => Number) @IsInt() @Min(1000) @Max(600000)
+  HTTP_HEADERS_TIMEOUT_MS = 10000;
+
+  /** ms a client may take to send a whole request (head and body); slower ones get a 408. */
+  @Type(() => Number) @IsInt() @Min(1000) @Max(3600000)
+  HTTP_REQUEST_TIMEOUT_MS = 30000;
+
+  /** ms an idle keep-alive connection stays open between requests. */
+  @Type(() => Number) @IsInt() @Min(1000) @Max(600000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5000;
 
   /** Socket.IO fan-out between nodes: Redis 7 sharded pub/sub (SSUBSCRIBE per room) or classic PUBLISH. */
   @IsIn(['sharded', 'classic'])
@@ -132,6 +184,11 @@ export function validateEnv(env: NodeJS.ProcessEnv = process.env): EnvironmentVa
   if (config.DATABASE_MIN_CONNECTIONS > config.DATABASE_MAX_CONNECTIONS) {
     throw new ConfigError(
       `Invalid configuration: DATABASE_MIN_CONNECTIONS (${config.DATABASE_MIN_CONNECTIONS}) exceeds DATABASE_MAX_CONNECTIONS (${config.DATABASE_MAX_CONNECTIONS})`,
+    );
+  }
+  if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      `Invalid configuration: HTTP_HEADERS_TIMEOUT_MS (${config.HTTP_HEADERS_TIMEOUT_MS}) exceeds HTTP_REQUEST_TIMEOUT_MS (${config.HTTP_REQUEST_TIMEOUT_MS})`,
     );
   }
   if (config.NODE_ENV === 'production') {

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { CurrentUserData } from '../common/decorators/current-user.decorator';
 import { IS_PUBLIC } from '../common/decorators/public.decorator';
 import { AppException } from '../common/errors/app.exception';
+import { AccountStatusService } from '../modules/auth/account-status.service';
 import { TokenService } from '../modules/auth/token.service';
 
 /**
@@ -15,9 +16,10 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
+    private readonly accounts: AccountStatusService,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request & { user?: CurrentUserData }>();
     if (req.user) return true;
@@ -25,7 +27,9 @@ export class AuthGuard implements CanActivate {
     if (isPublic) return true;
     const token = TokenService.bearer(req.headers.authorization);
     if (!token) throw AppException.unauthorized('Missing Authorization: Bearer <accessToken> header');
-    req.user = this.tokens.verifyAccess(token);
+    const user = this.tokens.verifyAccess(token);
+    await this.accounts.assertLive(user.id);
+    req.user = user;
     return true;
   }
 }

@@ -37,13 +37,22 @@ export class AuthService {
     return { ...(await this.issuePair(me)), user: toUserMe(me) };
   }
 
-  /** Rotates: the presented token is spent; replaying a spent token revokes its whole family. */
+  /**
+   * Rotates: the presented token is spent; a repeat within REFRESH_REUSE_GRACE_SECONDS gets the same
+   * pair, and a later replay of a spent token revokes its whole family.
+   */
   async refresh(refreshToken: string): Promise<TokenPairDto> {
-    const rotated = await RefreshToken.rotate(refreshToken, this.refreshOpts());
+    const rotated = await RefreshToken.rotate(refreshToken, {
+      ...this.refreshOpts(),
+      graceSeconds: this.env.REFRESH_REUSE_GRACE_SECONDS,
+      accessTokenFor: async (userId) => {
+        const user = await User.findOne({ where: { id: userId } });
+        if (!user) throw AppException.unauthorized('Invalid or expired refresh token');
+        return this.tokens.signAccess(user);
+      },
+    });
     if (!rotated) throw AppException.unauthorized('Invalid or expired refresh token');
-    const user = await User.findOne({ where: { id: rotated.userId } });
-    if (!user) throw AppException.unauthorized('Invalid or expired refresh token');
-    return { accessToken: this.tokens.signAccess(user), refreshToken: rotated.refreshToken };
+    return { accessToken: rotated.accessToken, refreshToken: rotated.refreshToken };
   }
 
   async logout(refreshToken: string): Promise<void> {

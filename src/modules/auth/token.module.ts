@@ -3,9 +3,10 @@ import { createSecretKey } from 'node:crypto';
 import { JwtModule } from '@nestjs/jwt';
 import { EnvironmentVariables } from '../../config/env';
 import { AuthGuard } from '../../guards/auth.guard';
+import { AccountStatusService } from './account-status.service';
 import { TokenService } from './token.service';
 
-/** Token signing/verification and the AuthGuard, available everywhere. */
+/** Token signing/verification, account revocation and the AuthGuard, available everywhere. */
 @Global()
 @Module({
   imports: [
@@ -19,7 +20,7 @@ import { TokenService } from './token.service';
       }),
     }),
   ],
-  providers: [TokenService, AuthGuard],
-  exports: [TokenService, AuthGuard],
+  providers: [TokenService, AccountStatusService, AuthGuard],
+  exports: [TokenService, AccountStatusService, AuthGuard],
 })
 export class TokenModule {}

@@ -13,7 +13,7 @@ interface AccessPayload {
 /** A verified access token: its user, and when it stops being valid (a socket is closed then). */
 export interface AccessSession {
   user: CurrentUserData;
-  expiresAt?: Date;
+  expiresAt: Date;
 }
 
 /** Signs and verifies short-lived JWT access tokens (HS256). Shared by the REST guard and the socket handshake. */
@@ -41,8 +41,9 @@ export class TokenService {
       throw AppException.unauthorized(name === 'TokenExpiredError' ? 'Access token expired' : 'Invalid access token');
     }
     if (payload.typ !== 'access' || !Number.isInteger(payload.sub)) throw AppException.unauthorized('Invalid access token');
-    const user: CurrentUserData = { id: payload.sub, email: payload.email };
-    return typeof payload.exp === 'number' ? { user, expiresAt: new Date(payload.exp * 1000) } : { user };
+    // jsonwebtoken accepts a token without `exp` as never expiring; ours always carry one.
+    if (typeof payload.exp !== 'number') throw AppException.unauthorized('Invalid access token: it has no expiry');
+    return { user: { id: payload.sub, email: payload.email }, expiresAt: new Date(payload.exp * 1000) };
   }
 
   /** Extracts the token of an `Authorization: Bearer <token>` header. */

@@ -11,10 +11,10 @@ import {
 } from 'typeorm';
 import { BaseActiveRecord } from '../../common/database/base-active-record';
 import { AppException } from '../../common/errors/app.exception';
+import { normalizeEmail } from '../../common/validation/validators';
 import { Profile as ProfileEntity } from './profile.entity';
 import type { TravelUser } from '../travel/travel-user.entity';
 
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 @Entity('user')
 @Index('UQ_user_email_lower', { synchronize: false })
@@ -90,6 +90,24 @@ export class User extends BaseActiveRecord {
       }
       throw err;
     }
+  }
+
+  /** Whether the account exists and is not deleted. */
+  static async isLive(id: number): Promise<boolean> {
+    return this.exists({ where: { id } });
+  }
+
+  /**
+   * Deletes the account (soft: messages keep their sender) and revokes every refresh token, in one
+   * transaction. False when it was already gone.
+   */
+  static async deleteAccount(id: number): Promise<boolean> {
+    return this.transaction(async (manager) => {
+      const res = await manager.query<[unknown[], number]>('UPDATE "user" SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id', [id]);
+      if (res[0].length === 0) return false;
+      await manager.query('UPDATE refresh_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [id]);
+      return true;
+    });
   }
 
   /** User, profile and avatar media in one query (GET /users/me). */

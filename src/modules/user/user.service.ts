@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppException } from '../../common/errors/app.exception';
+import { AccountStatusService } from '../auth/account-status.service';
 import { ProfileDto, toProfileDto, toUserMe, UserMeDto } from './dto/user-response.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';
 import { Profile } from './profile.entity';
@@ -7,10 +8,18 @@ import { User } from './user.entity';
 
 @Injectable()
 export class UserService {
+  constructor(private readonly accounts: AccountStatusService) {}
+
   async me(userId: number): Promise<UserMeDto> {
     const user = await User.findMe(userId);
     if (!user) throw AppException.unauthorized('The account of this token no longer exists');
     return toUserMe(user);
+  }
+
+  /** Deletes the caller's account; its tokens stop working on every node before this returns. */
+  async deleteAccount(userId: number): Promise<void> {
+    await User.deleteAccount(userId);
+    await this.accounts.revoke(userId);
   }
 
   async updateProfile(userId: number, dto: UpdateProfileDto): Promise<ProfileDto> {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { HasNoNulChar } from '../../../common/validation/validators';
+import { IsSafeText } from '../../../common/validation/validators';
 import { MESSAGE_CONTENT_MAX } from '../message.enums';
 
 /** Body of PATCH /messages/:id. */
@@ -9,6 +9,6 @@ export class EditMessageDto {
   @IsString()
   @MinLength(1)
   @MaxLength(MESSAGE_CONTENT_MAX)
-  @HasNoNulChar()
+  @IsSafeText()
   content!: string;
 }

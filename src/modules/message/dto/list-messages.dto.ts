@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { IsBigId } from '../../../common/validation/validators';
+import { IsBigId, ToInt } from '../../../common/validation/validators';
 import { MessageResponseDto } from './message-response.dto';
 
 export const MESSAGE_PAGE_MAX = 100;
@@ -22,7 +21,7 @@ export class ListMessagesDto {
 
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: MESSAGE_PAGE_MAX })
   @IsOptional()
-  @Type(() => Number)
+  @ToInt()
   @IsInt()
   @Min(1)
   @Max(MESSAGE_PAGE_MAX)

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { IsSafeText, ToInt } from '../../../common/validation/validators';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export const SEARCH_SORTS = ['relevance', 'recent'] as const;
@@ -17,11 +17,12 @@ export class SearchDto {
   @IsString()
   @MinLength(2)
   @MaxLength(100)
+  @IsSafeText({ singleLine: true })
   query!: string;
 
   @ApiPropertyOptional({ description: 'Only this planet (403 unless you are an ACTIVE member).' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInt()
   @IsInt()
   @Min(1)
   @Max(2147483647)
@@ -29,7 +30,7 @@ export class SearchDto {
 
   @ApiPropertyOptional({ description: 'Only planets of this travel (403 unless you are an ACTIVE member of one of them).' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInt()
   @IsInt()
   @Min(1)
   @Max(2147483647)
@@ -37,7 +38,7 @@ export class SearchDto {
 
   @ApiPropertyOptional({ default: 20, maximum: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @ToInt()
   @IsInt()
   @Min(1)
   @Max(50)
@@ -45,7 +46,7 @@ export class SearchDto {
 
   @ApiPropertyOptional({ default: 0, maximum: 200, description: 'Bounded; go deeper with `cursor`.' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInt()
   @IsInt()
   @Min(0)
   @Max(200)

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { HasNoNulChar, IsBigId } from '../../../common/validation/validators';
+import { IsSafeText, IsBigId } from '../../../common/validation/validators';
 import { MESSAGE_CONTENT_MAX } from '../message.enums';
 
 export const MEDIA_PER_MESSAGE_MAX = 10;
@@ -11,7 +11,7 @@ export class SendMessageDto {
   @IsOptional()
   @IsString()
   @MaxLength(MESSAGE_CONTENT_MAX)
-  @HasNoNulChar()
+  @IsSafeText()
   content?: string;
 
   @ApiPropertyOptional({ example: '1024', description: 'a message of the same planet (bigint as a string)' })

@@ -10,8 +10,11 @@ import {
 } from '@nestjs/websockets';
 import { AppException } from '../../../common/errors/app.exception';
 import { toErrorBody } from '../../../common/filters/all-exceptions.filter';
+import type { JsonLimits } from '../../../common/validation/json-limits';
+import { EnvironmentVariables } from '../../../config/env';
 import { onAdapterResync } from '../../../infrastructure/socket/redis-io.adapter';
 import { planetRoom, userRoom } from '../../../infrastructure/socket/socket-rooms';
+import { AccountStatusService } from '../../auth/account-status.service';
 import { TokenService } from '../../auth/token.service';
 import { PlanetUser } from '../../planet/planet-user.entity';
 import type { MessageResponseDto } from '../dto/message-response.dto';
@@ -39,15 +42,26 @@ export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConne
   private readonly logger = new Logger('MessageGateway');
   private readonly rooms = new PlanetRoomSync();
   private readonly expiryTimers = new WeakMap<ChatSocket, NodeJS.Timeout>();
+  private readonly payloadLimits: JsonLimits;
 
   constructor(
+    env: EnvironmentVariables,
     private readonly tokens: TokenService,
+    private readonly accounts: AccountStatusService,
     private readonly messages: MessageService,
     private readonly broadcaster: MessageBroadcaster,
-  ) {}
+  ) {
+    this.payloadLimits = { maxDepth: env.JSON_MAX_DEPTH, maxValues: env.JSON_MAX_VALUES };
+  }
 
   afterInit(server: ChatServer): void {
     this.broadcaster.attach(server);
+    // Every node hears of a deleted account (AccountStatusService) and closes its own sockets of it.
+    this.accounts.onRevoked((userId) => {
+      const local = server.local.in(userRoom(userId));
+      local.emit('auth:revoked', { message: 'This account was deleted' });
+      local.disconnectSockets(true);
+    });
     server.use((socket, next) => {
       this.authenticate(socket).then(
         () => next(),
@@ -100,6 +114,7 @@ export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConne
     const token = typeof auth?.token === 'string' ? auth.token : TokenService.bearer(socket.handshake.headers.authorization);
     if (!token) throw AppException.unauthorized('Missing access token: connect with io(url, { auth: { token } })');
     const { user, expiresAt } = this.tokens.verifyAccessSession(token);
+    await this.accounts.assertLive(user.id);
     const planetIds = await PlanetUser.activePlanetIds(user.id);
     socket.data.user = user;
     socket.data.expiresAt = expiresAt?.getTime();
@@ -109,7 +124,7 @@ export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConne
   @SubscribeMessage('message:send')
   async send(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<Ack<{ message: MessageResponseDto }>> {
     return this.ack(async () => {
-      const dto = await parsePayload(SendSocketDto, payload);
+      const dto = await parsePayload(SendSocketDto, payload, this.payloadLimits);
       const { planetId, ...body } = dto;
       return { message: await this.messages.send(socket.data.user, planetId, body) };
     });
@@ -118,7 +133,7 @@ export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConne
   @SubscribeMessage('message:read')
   async read(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<Ack> {
     return this.ack(async () => {
-      const dto = await parsePayload(ReadSocketDto, payload);
+      const dto = await parsePayload(ReadSocketDto, payload, this.payloadLimits);
       await this.messages.markRead(socket.data.user, dto.planetId, dto.messageId);
       return {};
     });
@@ -136,7 +151,7 @@ export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConne
 
   /** Relayed to the planet's other sockets, never stored; only from a member, and rate limited. */
   private async relayTyping(socket: ChatSocket, payload: unknown, typing: boolean): Promise<void> {
-    const dto = await parsePayload(TypingSocketDto, payload).catch(() => undefined);
+    const dto = await parsePayload(TypingSocketDto, payload, this.payloadLimits).catch(() => undefined);
     if (!dto || !socket.rooms.has(planetRoom(dto.planetId)) || !allowTyping(socket)) return;
     socket.to(planetRoom(dto.planetId)).emit('typing', { planetId: dto.planetId, userId: socket.data.user.id, typing });
   }

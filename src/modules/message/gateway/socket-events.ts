@@ -53,6 +53,8 @@ export interface ServerToClientEvents {
   'media:ready': (payload: MediaReady) => void;
   /** The access token of the connection expired: the server disconnects right after; reconnect with a fresh token. */
   'auth:expired': (payload: { message: string }) => void;
+  /** The account was deleted: the server disconnects right after; its tokens no longer work. */
+  'auth:revoked': (payload: { message: string }) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { IsInt, Max, Min, validate } from 'class-validator';
 import { AppException } from '../../../common/errors/app.exception';
 import { validationException } from '../../../common/errors/validation';
+import { JsonLimits, jsonShapeProblem } from '../../../common/validation/json-limits';
 import { ReadMessagesDto } from '../dto/read-messages.dto';
 import { SendMessageDto } from '../dto/send-message.dto';
 
@@ -31,11 +32,16 @@ export class ReadSocketDto extends ReadMessagesDto {
 /** `typing:start` / `typing:stop`. */
 export class TypingSocketDto extends PlanetIdField {}
 
-/** Validates a socket payload with the same rules (and error shape) as REST bodies. */
-export async function parsePayload<T extends object>(cls: new () => T, payload: unknown): Promise<T> {
+/**
+ * Validates a socket payload with the same rules (and error shape) as REST bodies, and the same
+ * nesting and size limits before any DTO work.
+ */
+export async function parsePayload<T extends object>(cls: new () => T, payload: unknown, limits: JsonLimits): Promise<T> {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw AppException.badRequest('payload', 'must be an object');
   }
+  const problem = jsonShapeProblem(payload, limits);
+  if (problem) throw AppException.badRequest('payload', problem);
   const dto = plainToInstance(cls, payload);
   const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } });
   if (errors.length > 0) throw validationException(errors);

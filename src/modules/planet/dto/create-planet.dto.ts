@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { HasNoNulChar, Trim } from '../../../common/validation/validators';
+import { IsSafeText, Trim } from '../../../common/validation/validators';
 
 export const PLANET_NAME_MAX = 100;
 
@@ -11,6 +11,6 @@ export class CreatePlanetDto {
   @IsString()
   @MinLength(1)
   @MaxLength(PLANET_NAME_MAX)
-  @HasNoNulChar()
+  @IsSafeText({ singleLine: true })
   name!: string;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { TravelVisibility } from '../travel.enums';
-import { HasNoNulChar, IsCalendarDate, Trim } from '../../../common/validation/validators';
+import { IsSafeText, IsCalendarDate, Trim } from '../../../common/validation/validators';
 
 export const TRAVEL_TITLE_MAX = 100;
 export const TRAVEL_DESCRIPTION_MAX = 2000;
@@ -13,14 +13,14 @@ export class CreateTravelDto {
   @IsString()
   @MinLength(1)
   @MaxLength(TRAVEL_TITLE_MAX)
-  @HasNoNulChar()
+  @IsSafeText({ singleLine: true })
   title!: string;
 
   @ApiPropertyOptional({ maxLength: TRAVEL_DESCRIPTION_MAX, nullable: true, type: String })
   @IsOptional()
   @IsString()
   @MaxLength(TRAVEL_DESCRIPTION_MAX)
-  @HasNoNulChar()
+  @IsSafeText()
   description?: string | null;
 
   @ApiProperty({ enum: TravelVisibility, description: 'PUBLIC travels are visible to and joinable by anyone; PRIVATE ones only through the host.' })

@@ -1,12 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ToInt } from '../../../common/validation/validators';
 
 /** Query of GET /travels: keyset pagination, newest travel first. */
 export class ListTravelsDto {
   @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @ToInt()
   @IsInt()
   @Min(1)
   @Max(100)
@@ -14,7 +14,7 @@ export class ListTravelsDto {
 
   @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInt()
   @IsInt()
   @Min(1)
   @Max(2147483647)

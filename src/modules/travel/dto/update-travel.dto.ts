@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEnum, IsOptional, IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { TravelVisibility } from '../travel.enums';
 import { TRAVEL_DESCRIPTION_MAX, TRAVEL_TITLE_MAX } from './create-travel.dto';
-import { HasNoNulChar, IsCalendarDate, Trim } from '../../../common/validation/validators';
+import { IsSafeText, IsCalendarDate, Trim } from '../../../common/validation/validators';
 
 /** Body of PATCH /travels/:id: only the fields given change; `null` clears description and dates. */
 export class UpdateTravelDto {
@@ -12,14 +12,14 @@ export class UpdateTravelDto {
   @IsString()
   @MinLength(1)
   @MaxLength(TRAVEL_TITLE_MAX)
-  @HasNoNulChar()
+  @IsSafeText({ singleLine: true })
   title?: string;
 
   @ApiPropertyOptional({ maxLength: TRAVEL_DESCRIPTION_MAX, nullable: true, type: String })
   @IsOptional()
   @IsString()
   @MaxLength(TRAVEL_DESCRIPTION_MAX)
-  @HasNoNulChar()
+  @IsSafeText()
   description?: string | null;
 
   @ApiPropertyOptional({ enum: TravelVisibility })

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
-import { HasNoNulChar, Trim } from '../../../common/validation/validators';
+import { IsSafeText, Trim } from '../../../common/validation/validators';
 
 export class UpdateProfileDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 50, description: 'Cannot be removed (null is refused)' })
@@ -9,7 +9,7 @@ export class UpdateProfileDto {
   @IsString()
   @MinLength(1)
   @MaxLength(50)
-  @HasNoNulChar()
+  @IsSafeText({ singleLine: true })
   nickname?: string;
 
   @ApiPropertyOptional({ maxLength: 500, nullable: true, type: String })
@@ -17,7 +17,7 @@ export class UpdateProfileDto {
   @ValidateIf((_o, v) => v !== null)
   @IsString()
   @MaxLength(500)
-  @HasNoNulChar()
+  @IsSafeText()
   bio?: string | null;
 
   @ApiPropertyOptional({ nullable: true, type: Number, description: 'An image the caller uploaded; null removes the avatar' })

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, CurrentUserData } from '../../../../common/decorators/current-user.decorator';
 import { AuthGuard } from '../../../../guards/auth.guard';
 import { ProfileDto, UserMeDto } from '../../dto/user-response.dto';
@@ -23,5 +23,16 @@ export class UserController {
   @ApiOkResponse({ type: ProfileDto })
   updateProfile(@CurrentUser() user: CurrentUserData, @Body() dto: UpdateProfileDto): Promise<ProfileDto> {
     return this.users.updateProfile(user.id, dto);
+  }
+
+  @Delete()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({
+    summary: 'Delete my account',
+    description: 'Soft delete: messages stay with their sender. Every token of the account stops working at once on every node, and its sockets are closed after `auth:revoked`.',
+  })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  deleteAccount(@CurrentUser() user: CurrentUserData): Promise<void> {
+    return this.users.deleteAccount(user.id);
   }
 }
