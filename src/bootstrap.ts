@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { json } from 'express';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import { assertNoExampleSecrets } from './config/dev-secrets';
 import { EnvironmentVariables } from './config/env';
-import { HardenedExpressAdapter, jsonShapeGuard } from './infrastructure/http/http-server';
+import { HardenedExpressAdapter, jsonDepthVerifier, jsonShapeGuard } from './infrastructure/http/http-server';
 import { createLogger, requestLogger } from './infrastructure/logging/request-logger';
 import { PinoNestLogger } from './infrastructure/logging/nest-logger';
 import { RedisService } from './infrastructure/redis/redis.service';
@@ -37,7 +38,8 @@ export async function createApp(env: EnvironmentVariables): Promise<INestApplica
     abortOnError: false,
     bodyParser: true,
   });
-  app.useBodyParser('json', { limit: env.HTTP_BODY_LIMIT_BYTES });
+  // express.json itself (Nest's useBodyParser drops `verify`): the depth check runs before JSON.parse.
+  app.use(json({ limit: env.HTTP_BODY_LIMIT_BYTES, verify: jsonDepthVerifier(env.JSON_MAX_DEPTH) }));
   app.use(jsonShapeGuard({ maxDepth: env.JSON_MAX_DEPTH, maxValues: env.JSON_MAX_VALUES }));
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');

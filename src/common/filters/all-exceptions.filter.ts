@@ -31,6 +31,8 @@ export function toErrorBody(exception: unknown): { body: ErrorBody; retryAfter?:
     ...(details && details.length > 0 ? { details } : {}),
   });
 
+  // An AppException thrown inside Express middleware (the body parser's verify) reaches Nest wrapped.
+  if (exception instanceof HttpException && exception.cause instanceof Error && exception.cause.cause instanceof AppException) exception = exception.cause.cause;
   if (exception instanceof AppException) {
     return { body: make(exception.status, exception.message, exception.details), retryAfter: exception.retryAfterSeconds, unexpected: false };
   }
