@@ -11,7 +11,7 @@ describe('RateLimiter on real Redis', () => {
   const subject = () => uniqueName('rl');
 
   beforeAll(async () => {
-    const env = testEnv({ REDIS_KEY_PREFIX: `test:${uniqueName('ratelimiter')}:`, RATE_LIMIT_SEND: '3/3s', RATE_LIMIT_SEARCH: '2/60s', RATE_LIMIT_EDIT: '1/60s' });
+    const env = testEnv({ REDIS_KEY_PREFIX: `test:${uniqueName('ratelimiter')}:`, RATE_LIMIT_SEND: '3/3s', RATE_LIMIT_SEARCH: '2/60s', RATE_LIMIT_EDIT: '1/60s', RATE_LIMIT_READ: '7/60s' });
     redis = new RedisService(env);
     await redis.connect();
     limiter = new RateLimiter(env, redis);
@@ -32,6 +32,12 @@ describe('RateLimiter on real Redis', () => {
     const err = await limiter.take([{ name: 'search', subject: s }]).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(AppException);
     expect(err).toMatchObject({ code: ErrorCode.RATE_LIMITED, retryAfterSeconds: 30, message: 'Too many searches: try again in 30 s' });
+  });
+
+  it('allows exactly count at once when period / count is not a round number', async () => {
+    const s = subject();
+    const results = await Promise.all(Array.from({ length: 9 }, () => limiter.allows([{ name: 'read', subject: s }])));
+    expect(results.filter(Boolean)).toHaveLength(7);
   });
 
   it('refills one every period / count', async () => {
