@@ -1,7 +1,11 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 import { Trim } from '../common/validation/validators';
+
+/** A rate limit: `<count>/<duration>` with s, m or h, e.g. `30/60s` (a burst of 30, refilled over 60 s). */
+const RATE = /^[1-9][0-9]{0,5}\/[1-9][0-9]{0,4}[smh]$/;
+const RATE_MESSAGE = { message: '$property must be <count>/<duration> with s, m or h, e.g. 30/60s' };
 
 /** Values that ship in .env.example; production refuses to start with them. */
 export const EXAMPLE_SECRETS = ['change-me-access-secret', 'change-me-refresh-pepper'];
@@ -154,6 +158,46 @@ export class EnvironmentVariables {
   /** A pending read batch this large is written at once, without waiting for the interval. */
   @Type(() => Number) @IsInt() @Min(1) @Max(50000)
   READ_RECEIPT_MAX_BATCH = 1000;
+
+  /** Rate limits (src/infrastructure/rate-limit): `false` turns every one off. */
+  @IsIn(['true', 'false'])
+  RATE_LIMIT_ENABLED = 'true';
+
+  /** Every `auth/*` request, per client IP (an IPv6 client by its /64). */
+  @Matches(RATE, RATE_MESSAGE)
+  RATE_LIMIT_AUTH_IP = '30/60s';
+
+  /** Failed logins per account (the email), from any IP; a successful login does not count. */
+  @Matches(RATE, RATE_MESSAGE)
+  RATE_LIMIT_LOGIN_FAILURES = '10/1h';
+
+  /** Message sends per user, REST and socket together. */
+  @Matches(RATE, RATE_MESSAGE)
+  RATE_LIMIT_SEND = '60/60s';
+
+  /** Message edits per user. */
+  @Matches(RATE, RATE_MESSAGE)
+  RATE_LIMIT_EDIT = '30/60s';
+
+  /** Read receipts per user, REST and socket together. */
+  @Matches(RATE, RATE_MESSAGE)
+  RATE_LIMIT_READ = '300/60s';
+
+  /** Searches per user. */
+  @Matches(RATE, RATE_MESSAGE)
+  RATE_LIMIT_SEARCH = '60/60s';
+
+  /** Media uploads per user (the `upload` limit, for the media routes). */
+  @Matches(RATE, RATE_MESSAGE)
+  RATE_LIMIT_UPLOAD = '100/10m';
+
+  /** `message:send` and `message:read` events per socket. */
+  @Matches(RATE, RATE_MESSAGE)
+  RATE_LIMIT_SOCKET_EVENTS = '300/60s';
+
+  /** `typing:start` / `typing:stop` per socket; the rest of a flood is dropped silently. */
+  @Matches(RATE, RATE_MESSAGE)
+  RATE_LIMIT_TYPING = '5/1s';
 }
 
 export class ConfigError extends Error {

@@ -28,6 +28,8 @@ export function testEnv(overrides: Record<string, string> = {}): EnvironmentVari
     DATABASE_MIN_CONNECTIONS: '0',
     DATABASE_MAX_CONNECTIONS: '10',
     SWAGGER_ENABLED: 'true',
+    // Every suite's auth requests come from 127.0.0.1; the rate-limit suites set the limits they test.
+    RATE_LIMIT_AUTH_IP: '10000/60s',
     ...overrides,
   });
 }

@@ -12,6 +12,7 @@ import { AppException } from '../../../common/errors/app.exception';
 import { toErrorBody } from '../../../common/filters/all-exceptions.filter';
 import type { JsonLimits } from '../../../common/validation/json-limits';
 import { EnvironmentVariables } from '../../../config/env';
+import { RateLimit } from '../../../infrastructure/rate-limit/rate-limit.decorator';
 import { onAdapterResync } from '../../../infrastructure/socket/redis-io.adapter';
 import { planetRoom, userRoom } from '../../../infrastructure/socket/socket-rooms';
 import { AccountStatusService } from '../../auth/account-status.service';
@@ -24,8 +25,6 @@ import { PlanetRoomSync } from './planet-rooms';
 import type { Ack, ChatServer, ChatSocket } from './socket-events';
 import { parsePayload, ReadSocketDto, SendSocketDto, TypingSocketDto } from './socket-payloads';
 
-/** Typing relays allowed per socket per second; the rest of a flood is dropped silently. */
-const TYPING_PER_SECOND = 5;
 /** setTimeout's ceiling (~24.8 days); a later expiry re-arms the timer when it fires. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -36,6 +35,7 @@ const MAX_TIMER_MS = 2_147_483_647;
  * after the Redis adapter was cut off) the rooms are reconciled with PostgreSQL, for the moves a
  * socket missed. A socket is disconnected, after an `auth:expired` event, when its access token
  * expires. Each event is one service call; every failure becomes an error ack, never a thrown error.
+ * Events are rate limited per socket (and sends and reads per user too) before any other work.
  */
 @WebSocketGateway()
 export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConnection<ChatSocket>, OnGatewayDisconnect<ChatSocket> {
@@ -122,6 +122,7 @@ export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConne
   }
 
   @SubscribeMessage('message:send')
+  @RateLimit('socketEvents', 'send')
   async send(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<Ack<{ message: MessageResponseDto }>> {
     return this.ack(async () => {
       const dto = await parsePayload(SendSocketDto, payload, this.payloadLimits);
@@ -131,6 +132,7 @@ export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConne
   }
 
   @SubscribeMessage('message:read')
+  @RateLimit('socketEvents', 'read')
   async read(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<Ack> {
     return this.ack(async () => {
       const dto = await parsePayload(ReadSocketDto, payload, this.payloadLimits);
@@ -140,19 +142,21 @@ export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConne
   }
 
   @SubscribeMessage('typing:start')
+  @RateLimit('typing')
   async typingStart(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<void> {
     await this.relayTyping(socket, payload, true);
   }
 
   @SubscribeMessage('typing:stop')
+  @RateLimit('typing')
   async typingStop(@ConnectedSocket() socket: ChatSocket, @MessageBody() payload: unknown): Promise<void> {
     await this.relayTyping(socket, payload, false);
   }
 
-  /** Relayed to the planet's other sockets, never stored; only from a member, and rate limited. */
+  /** Relayed to the planet's other sockets, never stored; only from a member (rate limited by @RateLimit('typing')). */
   private async relayTyping(socket: ChatSocket, payload: unknown, typing: boolean): Promise<void> {
     const dto = await parsePayload(TypingSocketDto, payload, this.payloadLimits).catch(() => undefined);
-    if (!dto || !socket.rooms.has(planetRoom(dto.planetId)) || !allowTyping(socket)) return;
+    if (!dto || !socket.rooms.has(planetRoom(dto.planetId))) return;
     socket.to(planetRoom(dto.planetId)).emit('typing', { planetId: dto.planetId, userId: socket.data.user.id, typing });
   }
 
@@ -165,17 +169,4 @@ export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConne
       return { ok: false, error: { statusCode: body.statusCode, message: body.message, ...(body.details ? { details: body.details } : {}) } };
     }
   }
-}
-
-const typingBudget = new WeakMap<ChatSocket, { windowStart: number; count: number }>();
-
-function allowTyping(socket: ChatSocket): boolean {
-  const now = Date.now();
-  const budget = typingBudget.get(socket);
-  if (!budget || now - budget.windowStart >= 1000) {
-    typingBudget.set(socket, { windowStart: now, count: 1 });
-    return true;
-  }
-  budget.count += 1;
-  return budget.count <= TYPING_PER_SECOND;
 }

@@ -3,8 +3,13 @@ import type { ErrorBody } from '../../../common/filters/all-exceptions.filter';
 import type { CurrentUserData } from '../../../common/decorators/current-user.decorator';
 import type { MessageResponseDto } from '../dto/message-response.dto';
 
-/** What an acknowledgement carries: success with a payload, or API.md's error (status and reason). */
-export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: Pick<ErrorBody, 'statusCode' | 'message'> & Partial<ErrorBody> };
+/**
+ * What an acknowledgement carries: success with a payload, or API.md's error (status and reason;
+ * a 429 from the rate limits also says how many seconds to wait, as Retry-After does over REST).
+ */
+export type Ack<T extends object = object> =
+  | ({ ok: true } & T)
+  | { ok: false; error: Pick<ErrorBody, 'statusCode' | 'message'> & Partial<ErrorBody> & { retryAfter?: number } };
 
 export interface SendPayload {
   planetId: number;

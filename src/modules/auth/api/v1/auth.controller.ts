@@ -1,11 +1,13 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public } from '../../../../common/decorators/public.decorator';
+import { RateLimit } from '../../../../infrastructure/rate-limit/rate-limit.decorator';
 import { AuthService } from '../../auth.service';
 import { AuthResponseDto, LoginDto, RefreshDto, RegisterDto, TokenPairDto } from '../../dto/auth.dto';
 
 @ApiTags('auth')
 @Public()
+@RateLimit('auth')
 @Controller('auth')
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
@@ -19,6 +21,7 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(HttpStatus.OK)
+  @RateLimit('loginFailures')
   @ApiOkResponse({ type: AuthResponseDto })
   @ApiUnauthorizedResponse({ description: 'Unknown email or wrong password (the same answer for both)' })
   login(@Body() dto: LoginDto): Promise<AuthResponseDto> {

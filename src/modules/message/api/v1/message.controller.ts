@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@ne
 import { CurrentUser, CurrentUserData } from '../../../../common/decorators/current-user.decorator';
 import { BigIdPipe } from '../../../../common/pipes/id.pipe';
 import { AuthGuard } from '../../../../guards/auth.guard';
+import { RateLimit } from '../../../../infrastructure/rate-limit/rate-limit.decorator';
 import { EditMessageDto } from '../../dto/edit-message.dto';
 import { MessageResponseDto } from '../../dto/message-response.dto';
 import { SearchResponseDto } from '../../dto/search-response.dto';
@@ -19,6 +20,7 @@ export class MessageController {
 
   /** Korean-aware search over the caller's planets. */
   @Get('search')
+  @RateLimit('search')
   @ApiOkResponse({ type: SearchResponseDto })
   search(@CurrentUser() user: CurrentUserData, @Query() dto: SearchDto): Promise<SearchResult> {
     return this.messages.search(user, dto);
@@ -26,6 +28,7 @@ export class MessageController {
 
   /** Sender only; sets editedAt and broadcasts message:updated. */
   @Patch(':id')
+  @RateLimit('edit')
   @ApiOkResponse({ type: MessageResponseDto })
   edit(@CurrentUser() user: CurrentUserData, @Param('id', BigIdPipe) id: string, @Body() dto: EditMessageDto): Promise<MessageResponseDto> {
     return this.messages.edit(user, id, dto);

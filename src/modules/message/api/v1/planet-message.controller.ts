@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { CurrentUser, CurrentUserData } from '../../../../common/decorators/current-user.decorator';
 import { IdPipe } from '../../../../common/pipes/id.pipe';
 import { AuthGuard } from '../../../../guards/auth.guard';
+import { RateLimit } from '../../../../infrastructure/rate-limit/rate-limit.decorator';
 import { ListMessagesDto, MessageListResponseDto } from '../../dto/list-messages.dto';
 import { MessageResponseDto } from '../../dto/message-response.dto';
 import { ReadMessagesDto } from '../../dto/read-messages.dto';
@@ -18,6 +19,7 @@ export class PlanetMessageController {
   constructor(private readonly messages: MessageService) {}
 
   @Post('messages')
+  @RateLimit('send')
   @ApiCreatedResponse({ type: MessageResponseDto })
   send(@CurrentUser() user: CurrentUserData, @Param('planetId', IdPipe) planetId: number, @Body() dto: SendMessageDto): Promise<MessageResponseDto> {
     return this.messages.send(user, planetId, dto);
@@ -32,6 +34,7 @@ export class PlanetMessageController {
 
   /** Answers 204 once the (batched) watermark write has committed. */
   @Post('read')
+  @RateLimit('read')
   @HttpCode(204)
   @ApiNoContentResponse()
   read(@CurrentUser() user: CurrentUserData, @Param('planetId', IdPipe) planetId: number, @Body() dto: ReadMessagesDto): Promise<void> {
