@@ -8,6 +8,7 @@ import { PlanetUser } from '../planet/planet-user.entity';
 import { PlanetRole } from '../planet/planet.enums';
 import { MembershipStatus } from '../travel/travel.enums';
 import type { EditMessageDto } from './dto/edit-message.dto';
+import type { ListChangesDto, MessageChangesResponseDto } from './dto/message-changes.dto';
 import type { ListMessagesDto, MessageListResponseDto, MessageWithCountsDto } from './dto/list-messages.dto';
 import { MessageResponseDto, toMessageResponse } from './dto/message-response.dto';
 import type { SearchDto } from './dto/search.dto';
@@ -68,6 +69,13 @@ export class MessageService {
     await this.requireMember(planetId, user.id);
     const page = await Message.findWithCounts(planetId, { before: dto.before, after: dto.after, limit: dto.limit });
     return { data: page.data.map(withCounts), hasMore: page.hasMore };
+  }
+
+  /** The one resync cursor: every new, edited and deleted message after `since`, by change_seq (same access rule as list). */
+  async changes(user: CurrentUserData, planetId: number, dto: ListChangesDto): Promise<MessageChangesResponseDto> {
+    await this.requireMember(planetId, user.id);
+    const page = await Message.findChanges(planetId, dto.since, dto.limit);
+    return { data: page.data.map((c) => toMessageResponse(c.message, c.sender)), nextCursor: page.nextCursor, hasMore: page.hasMore };
   }
 
   async edit(user: CurrentUserData, messageId: string, dto: EditMessageDto): Promise<MessageResponseDto> {
