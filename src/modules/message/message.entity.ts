@@ -162,7 +162,12 @@ export class Message extends BaseActiveRecord {
   }
 
   /** Soft delete (tombstone); true when this call deleted it. */
-  static softDeleteById(messageId: string, manager?: EntityManager): Promise<boolean> {
+  static async softDeleteById(messageId: string, manager?: EntityManager): Promise<boolean> {
+    return (await softDeleteMessage(this.managerOf(manager), messageId)) !== null;
+  }
+
+  /** Soft delete (tombstone); its changeSeq when this call deleted it, null when it already was one. */
+  static tombstone(messageId: string, manager?: EntityManager): Promise<string | null> {
     return softDeleteMessage(this.managerOf(manager), messageId);
   }
 

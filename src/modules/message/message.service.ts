@@ -100,7 +100,8 @@ export class MessageService {
       if (!admin) throw AppException.forbidden('Only the sender or a planet admin can delete a message');
     }
     if (message.deletedAt) return;
-    if (await Message.softDeleteById(message.id)) this.broadcaster.messageDeleted(message.id, message.planetId);
+    const changeSeq = await Message.tombstone(message.id);
+    if (changeSeq) this.broadcaster.messageDeleted(message.id, message.planetId, changeSeq);
   }
 
   /** "Read up to messageId": checked here, then coalesced; resolves once the batch is written (204 means durable). */
