@@ -12,7 +12,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * the value: within a planet, values are handed out and committed one transaction at a time, so a
  * reader that sees N sees everything of that planet below N. (Other planets do not wait; the feed
  * is per planet.) The lock lives in the shared lock table: one statement that writes messages of
- * thousands of planets in one transaction needs max_locks_per_transaction to match.
+ * thousands of planets in one transaction needs max_locks_per_transaction to match; and two
+ * transactions that each write messages of the same planets in opposite orders can deadlock
+ * (PostgreSQL aborts one). The app writes one message per statement, so neither happens there.
  *
  * Live-table safe, like AddMessageSearchableTextGinIndex: the column is added without a default
  * (no rewrite), the triggers cover every write from then on, existing rows are backfilled in short
