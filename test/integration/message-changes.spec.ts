@@ -57,7 +57,7 @@ describe('Message.findChanges: the change feed (real PostgreSQL)', () => {
   }
 
   /** A probe of `runner`'s backend: resolves with the lock it waits on (pg_stat_activity), or null if it waits on none within `ms`. */
-  async function waitsOnLock(runner: QueryRunner, ms = 3000): Promise<() => Promise<string | null>> {
+  async function waitsOnLock(runner: QueryRunner, ms = 10000): Promise<() => Promise<string | null>> {
     const [{ pid }] = await runner.query('SELECT pg_backend_pid() AS pid');
     return async () => {
       const until = Date.now() + ms;
@@ -200,7 +200,9 @@ describe('Message.findChanges: the change feed (real PostgreSQL)', () => {
       await t1.startTransaction();
       await Message.insertForMember(draft(p1.id, alice.user.id, '방 1'), t1.manager);
       await t2.startTransaction();
-      const other = await Promise.race([Message.insertForMember(draft(p2.id, bob.user.id, '방 2'), t2.manager), sleep(2000).then(() => 'blocked' as const)]);
+      let timer: NodeJS.Timeout | undefined;
+      const blocked = new Promise<'blocked'>((resolve) => (timer = setTimeout(() => resolve('blocked'), 5000)));
+      const other = await Promise.race([Message.insertForMember(draft(p2.id, bob.user.id, '방 2'), t2.manager), blocked]).finally(() => clearTimeout(timer));
       expect(other).toMatchObject({ kind: 'created' });
       await t2.commitTransaction();
       expect(ids((await Message.findChanges(p2.id, '0', 100)).data)).toHaveLength(1);
