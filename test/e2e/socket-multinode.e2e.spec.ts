@@ -74,8 +74,8 @@ describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s 
     await node1.http.patch(`/api/v1/messages/${sent.body.id}`).set(bob.auth).send({ content: 'edited' }).expect(200);
     expect(await b.next<MessageEvent>('message:updated', (m) => m.id === sent.body.id)).toMatchObject({ content: 'edited' });
     await node1.http.delete(`/api/v1/messages/${sent.body.id}`).set(bob.auth).expect(204);
-    expect(await a.next('message:deleted')).toEqual({ id: sent.body.id, planetId });
-    expect(await b.next('message:deleted')).toEqual({ id: sent.body.id, planetId });
+    expect(await a.next('message:deleted')).toEqual({ id: sent.body.id, planetId, changeSeq: expect.stringMatching(/^\d+$/) });
+    expect(await b.next('message:deleted')).toEqual({ id: sent.body.id, planetId, changeSeq: expect.stringMatching(/^\d+$/) });
     await sleep(150);
     expect(o1.events.length + o2.events.length).toBe(0);
   });

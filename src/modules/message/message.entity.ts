@@ -19,11 +19,13 @@ import { MessageAttachment, MessageType } from './message.enums';
 import { searchMessages, SearchResult } from './search/message-search';
 import type { EntityManager } from 'typeorm';
 import * as counts from './queries/message-counts';
+import { ChangePage, findChanges } from './queries/message-changes';
 import { editMessageContent, insertForMember, InsertOutcome, NewMessage, readTarget, softDeleteMessage } from './queries/message-write';
 import type { SenderRef } from './queries/message-row';
 
 @Entity('message')
 @Index('IDX_message_planet_id', ['planetId', 'id'])
+@Index('IDX_message_planet_change_seq', ['planetId', 'changeSeq'])
 @Index('IDX_message_reply_to', { synchronize: false })
 @Index('UQ_message_sender_client_id', { synchronize: false })
 @Index('IDX_message_search', { synchronize: false })
@@ -85,6 +87,13 @@ export class Message extends BaseActiveRecord {
   deletedAt!: Date | null;
 
   /**
+   * Position in the planet's change feed (bigint as a string): set by the database on insert and
+   * again on every edit and delete (migration AddMessageChangeSeq), never by the app.
+   */
+  @Column({ type: 'bigint', insert: false, update: false })
+  changeSeq!: string;
+
+  /**
    * What search indexes: the content and attachment file names, NFKC-normalised and lower-cased,
    * with runs of whitespace collapsed. Pure: no database.
    */
@@ -137,6 +146,11 @@ export class Message extends BaseActiveRecord {
     return counts.findPlanetSummaries(this.managerOf(manager), userId, planetIds);
   }
 
+  /** Every change (new, edited, deleted) of the planet's messages after `since`, in change order, each message in its latest state. */
+  static findChanges(planetId: number, since: string, limit: number, manager?: EntityManager): Promise<ChangePage> {
+    return findChanges(this.managerOf(manager), planetId, since, limit);
+  }
+
   /** Inserts a message if the sender is an ACTIVE member and the reply is in the same planet (idempotent per clientId). */
   static insertForMember(message: NewMessage, manager?: EntityManager): Promise<InsertOutcome> {
     return insertForMember(this.managerOf(manager), message);
@@ -148,7 +162,12 @@ export class Message extends BaseActiveRecord {
   }
 
   /** Soft delete (tombstone); true when this call deleted it. */
-  static softDeleteById(messageId: string, manager?: EntityManager): Promise<boolean> {
+  static async softDeleteById(messageId: string, manager?: EntityManager): Promise<boolean> {
+    return (await softDeleteMessage(this.managerOf(manager), messageId)) !== null;
+  }
+
+  /** Soft delete (tombstone); its changeSeq when this call deleted it, null when it already was one. */
+  static tombstone(messageId: string, manager?: EntityManager): Promise<string | null> {
     return softDeleteMessage(this.managerOf(manager), messageId);
   }
 

@@ -8,6 +8,7 @@ import { PlanetUser } from '../planet/planet-user.entity';
 import { PlanetRole } from '../planet/planet.enums';
 import { MembershipStatus } from '../travel/travel.enums';
 import type { EditMessageDto } from './dto/edit-message.dto';
+import type { ListChangesDto, MessageChangesResponseDto } from './dto/message-changes.dto';
 import type { ListMessagesDto, MessageListResponseDto, MessageWithCountsDto } from './dto/list-messages.dto';
 import { MessageResponseDto, toMessageResponse } from './dto/message-response.dto';
 import type { SearchDto } from './dto/search.dto';
@@ -70,6 +71,13 @@ export class MessageService {
     return { data: page.data.map(withCounts), hasMore: page.hasMore };
   }
 
+  /** The one resync cursor: every new, edited and deleted message after `since`, by change_seq (same access rule as list). */
+  async changes(user: CurrentUserData, planetId: number, dto: ListChangesDto): Promise<MessageChangesResponseDto> {
+    await this.requireMember(planetId, user.id);
+    const page = await Message.findChanges(planetId, dto.since, dto.limit);
+    return { data: page.data.map((c) => toMessageResponse(c.message, c.sender)), nextCursor: page.nextCursor, hasMore: page.hasMore };
+  }
+
   async edit(user: CurrentUserData, messageId: string, dto: EditMessageDto): Promise<MessageResponseDto> {
     if (!dto.content.trim()) throw AppException.badRequest('content', 'must not be blank');
     const message = await this.visibleMessage(messageId, user.id);
@@ -92,7 +100,8 @@ export class MessageService {
       if (!admin) throw AppException.forbidden('Only the sender or a planet admin can delete a message');
     }
     if (message.deletedAt) return;
-    if (await Message.softDeleteById(message.id)) this.broadcaster.messageDeleted(message.id, message.planetId);
+    const changeSeq = await Message.tombstone(message.id);
+    if (changeSeq) this.broadcaster.messageDeleted(message.id, message.planetId, changeSeq);
   }
 
   /** "Read up to messageId": checked here, then coalesced; resolves once the batch is written (204 means durable). */

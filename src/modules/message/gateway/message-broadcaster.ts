@@ -42,8 +42,8 @@ export class MessageBroadcaster implements OnModuleInit, OnModuleDestroy {
     this.server?.to(planetRoom(message.planetId)).emit('message:updated', message);
   }
 
-  messageDeleted(id: string, planetId: number): void {
-    this.server?.to(planetRoom(planetId)).emit('message:deleted', { id, planetId });
+  messageDeleted(id: string, planetId: number, changeSeq: string): void {
+    this.server?.to(planetRoom(planetId)).emit('message:deleted', { id, planetId, changeSeq });
   }
 
   receiptUpdated(receipt: ReceiptUpdated): void {

@@ -52,7 +52,8 @@ export interface MediaReady {
 export interface ServerToClientEvents {
   'message:new': (message: MessageResponseDto) => void;
   'message:updated': (message: MessageResponseDto) => void;
-  'message:deleted': (payload: { id: string; planetId: number }) => void;
+  /** `changeSeq`: the tombstone's place in GET /planets/:planetId/changes (as on message:new / message:updated messages). */
+  'message:deleted': (payload: { id: string; planetId: number; changeSeq: string }) => void;
   'receipt:updated': (payload: ReceiptUpdated) => void;
   typing: (payload: { planetId: number; userId: number; typing: boolean }) => void;
   'media:ready': (payload: MediaReady) => void;

@@ -16,6 +16,7 @@ export interface MessageRow {
   created_at: Date;
   edited_at: Date | null;
   deleted_at: Date | null;
+  change_seq: string;
   sender_nickname?: string | null;
 }
 
@@ -34,6 +35,7 @@ export const messageColumns = (alias: string): string =>
     'created_at',
     'edited_at',
     'deleted_at',
+    'change_seq',
   ]
     .map((c) => `${alias}.${c}`)
     .join(', ');
@@ -52,6 +54,7 @@ export function rowToMessage(manager: EntityManager, row: MessageRow): Message {
     createdAt: row.created_at,
     editedAt: row.edited_at,
     deletedAt: row.deleted_at,
+    changeSeq: row.change_seq == null ? row.change_seq : String(row.change_seq),
   });
 }
 

@@ -83,12 +83,14 @@ async function diagnose(manager: EntityManager, m: NewMessage): Promise<InsertOu
   return { kind: 'not-member' };
 }
 
-/** Soft-deletes a live message; true when this call deleted it (false: already a tombstone). */
-export async function softDeleteMessage(manager: EntityManager, messageId: string): Promise<boolean> {
-  const rows = await updateReturning<{ id: string }>(manager, 'UPDATE message SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id', [
-    messageId,
-  ]);
-  return rows.length > 0;
+/** Soft-deletes a live message; the tombstone's change_seq when this call deleted it, null when it already was one. */
+export async function softDeleteMessage(manager: EntityManager, messageId: string): Promise<string | null> {
+  const rows = await updateReturning<{ change_seq: string }>(
+    manager,
+    'UPDATE message SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING change_seq',
+    [messageId],
+  );
+  return rows[0] ? String(rows[0].change_seq) : null;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, CurrentUserData } from '../../../../common/decorators/current-user.decorator';
 import { IdPipe } from '../../../../common/pipes/id.pipe';
 import { AuthGuard } from '../../../../guards/auth.guard';
 import { RateLimit } from '../../../../infrastructure/rate-limit/rate-limit.decorator';
+import { ListChangesDto, MessageChangesResponseDto } from '../../dto/message-changes.dto';
 import { ListMessagesDto, MessageListResponseDto } from '../../dto/list-messages.dto';
 import { MessageResponseDto } from '../../dto/message-response.dto';
 import { ReadMessagesDto } from '../../dto/read-messages.dto';
@@ -30,6 +31,23 @@ export class PlanetMessageController {
   @ApiOkResponse({ type: MessageListResponseDto })
   list(@CurrentUser() user: CurrentUserData, @Param('planetId', IdPipe) planetId: number, @Query() dto: ListMessagesDto): Promise<MessageListResponseDto> {
     return this.messages.list(user, planetId, dto);
+  }
+
+  /** The resync feed: every change after a cursor, oldest first, each message once in its latest state. */
+  @Get('changes')
+  @ApiOperation({
+    summary: 'Every change to the planet\'s messages since a cursor: new messages, edits and deletes, in order',
+    description:
+      'Resync after a reconnect, or catch up on a planet. Each item is a message in the one message shape (a deleted one as a tombstone) with its `changeSeq`; ' +
+      'an edit or delete moves the message to a new, larger `changeSeq`, so every message appears once, in its latest state. Pages never skip or repeat a change, ' +
+      'also while others write: call again with `nextCursor` while `hasMore`, then keep `nextCursor` for the next resync. ' +
+      'Socket events `message:new`, `message:updated` and `message:deleted` carry the same `changeSeq`. Only ACTIVE members of the planet.',
+  })
+  @ApiOkResponse({ type: MessageChangesResponseDto })
+  @ApiBadRequestResponse({ description: '`since` is not a cursor (decimal digits within int8) or `limit` is out of range; `details` names the field' })
+  @ApiForbiddenResponse({ description: 'not an ACTIVE member of the planet (as for the message list)' })
+  changes(@CurrentUser() user: CurrentUserData, @Param('planetId', IdPipe) planetId: number, @Query() dto: ListChangesDto): Promise<MessageChangesResponseDto> {
+    return this.messages.changes(user, planetId, dto);
   }
 
   /** Answers 204 once the (batched) watermark write has committed. */
