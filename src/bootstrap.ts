@@ -8,6 +8,8 @@ import { AppModule } from './app.module';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import { assertNoExampleSecrets } from './config/dev-secrets';
 import { EnvironmentVariables } from './config/env';
+import { preBodyRateLimit } from './infrastructure/rate-limit/rate-limit.interceptor';
+import { RateLimiter } from './infrastructure/rate-limit/rate-limiter.service';
 import { HardenedExpressAdapter, jsonDepthVerifier, jsonShapeGuard } from './infrastructure/http/http-server';
 import { createLogger, requestLogger } from './infrastructure/logging/request-logger';
 import { PinoNestLogger } from './infrastructure/logging/nest-logger';
@@ -38,11 +40,14 @@ export async function createApp(env: EnvironmentVariables): Promise<INestApplica
     abortOnError: false,
     bodyParser: true,
   });
+  // req.ip is the client's address behind a balancer on this host (rate limits key on it).
+  app.set('trust proxy', 'loopback');
+  // Before any body is read: a client over its auth/* limit is refused on its headers alone.
+  app.use(`/${API_PREFIX}/auth`, preBodyRateLimit(app.get(RateLimiter), 'auth'));
   // express.json itself (Nest's useBodyParser drops `verify`): the depth check runs before JSON.parse.
   app.use(json({ limit: env.HTTP_BODY_LIMIT_BYTES, verify: jsonDepthVerifier(env.JSON_MAX_DEPTH) }));
   app.use(jsonShapeGuard({ maxDepth: env.JSON_MAX_DEPTH, maxValues: env.JSON_MAX_VALUES }));
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
   if (env.LOG_LEVEL !== 'silent') app.use(requestLogger(logger));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
   app.useGlobalPipes(createValidationPipe());

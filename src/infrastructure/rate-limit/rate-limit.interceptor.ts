@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { Observable, of, tap } from 'rxjs';
 import type { Socket } from 'socket.io';
 import type { CurrentUserData } from '../../common/decorators/current-user.decorator';
@@ -32,7 +32,8 @@ export class RateLimitInterceptor implements NestInterceptor {
     const args = context.getArgs();
     if (counted.has(args)) return next.handle();
     counted.add(args);
-    const names = this.reflector.getAllAndMerge<RateLimitName[]>(RATE_LIMIT_KEY, [context.getClass(), context.getHandler()]);
+    const declared = this.reflector.getAllAndMerge<RateLimitName[]>(RATE_LIMIT_KEY, [context.getClass(), context.getHandler()]);
+    const names = context.getType() === 'http' ? notPreChecked(context.switchToHttp().getRequest(), declared) : declared;
     const checks: RateCheck[] = [];
     for (const name of new Set(names)) {
       const subject = subjectOf(context, RATE_LIMITS[name].scope);
@@ -83,4 +84,38 @@ function subjectOf(context: ExecutionContext, scope: RateLimitScope): string | n
 function errorAck(err: unknown) {
   const { body, retryAfter } = toErrorBody(err);
   return { ok: false, error: { statusCode: body.statusCode, error: body.error, message: body.message, ...(retryAfter !== undefined ? { retryAfter } : {}) } };
+}
+
+/** Limits a request already took before its body was read (see `preBodyRateLimit`). */
+const PRE_CHECKED = Symbol('rateLimitPreChecked');
+type PreChecked = { [PRE_CHECKED]?: Set<RateLimitName> };
+
+/** The names of `names` this request still has to take (those not taken before its body was read). */
+export function notPreChecked(req: unknown, names: RateLimitName[]): RateLimitName[] {
+  const done = (req as PreChecked)[PRE_CHECKED];
+  return done ? names.filter((n) => !done.has(n)) : names;
+}
+
+/**
+ * Express middleware, mounted before the body parsers: takes an IP-scoped limit on the request
+ * line and headers alone, so a refused client (a flood of 256 KB bodies at `auth/*`) costs a Redis
+ * round trip, not a body read. The refusal closes the connection without reading the body.
+ */
+export function preBodyRateLimit(limiter: RateLimiter, name: RateLimitName) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const subject = ipSubject(req.ip);
+    if (subject === undefined) return next();
+    limiter.take([{ name, subject }]).then(
+      () => {
+        ((req as PreChecked)[PRE_CHECKED] ??= new Set()).add(name);
+        next();
+      },
+      (err: unknown) => {
+        const { body, retryAfter } = toErrorBody(err);
+        if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
+        res.setHeader('Connection', 'close');
+        res.status(body.statusCode).json(body);
+      },
+    );
+  };
 }
