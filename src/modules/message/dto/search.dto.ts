@@ -17,7 +17,7 @@ export class SearchDto {
   @IsString()
   @MinLength(2)
   @MaxLength(100)
-  @IsSafeText({ singleLine: true })
+  @IsSafeText()
   query!: string;
 
   @ApiPropertyOptional({ description: 'Only this planet (403 unless you are an ACTIVE member).' })
