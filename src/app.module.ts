@@ -8,6 +8,7 @@ import { AuthGuard } from './guards/auth.guard';
 import { HealthController } from './health/health.controller';
 import { CacheModule } from './infrastructure/cache/cache.module';
 import { DatabaseModule } from './infrastructure/database/database.module';
+import { LifecycleModule } from './infrastructure/lifecycle/lifecycle.module';
 import { RedisModule } from './infrastructure/redis/redis.module';
 import { FEATURE_MODULES } from './modules';
 import { TokenModule } from './modules/auth/token.module';
@@ -17,7 +18,7 @@ export class AppModule {
   static forRoot(env: EnvironmentVariables): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(env), DatabaseModule, RedisModule, CacheModule, DomainEventsModule, TokenModule, ...FEATURE_MODULES],
+      imports: [ConfigModule.forRoot(env), LifecycleModule, DatabaseModule, RedisModule, CacheModule, DomainEventsModule, TokenModule, ...FEATURE_MODULES],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useExisting: AuthGuard },

@@ -6,6 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import { EnvironmentVariables } from './config/env';
+import { LifecycleService } from './infrastructure/lifecycle/lifecycle.service';
 import { createLogger, requestLogger } from './infrastructure/logging/request-logger';
 import { PinoNestLogger } from './infrastructure/logging/nest-logger';
 import { RedisService } from './infrastructure/redis/redis.service';
@@ -40,8 +41,10 @@ export async function createApp(env: EnvironmentVariables): Promise<INestApplica
   if (env.LOG_LEVEL !== 'silent') app.use(requestLogger(logger));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
-  app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(RedisService), env));
+  // No enableShutdownHooks: main.ts drains first (installGracefulShutdown), then closes the app.
+  const lifecycle = app.get(LifecycleService);
+  lifecycle.attachHttpServer(app.getHttpServer());
+  app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(RedisService), env, lifecycle));
   app.enableCors();
   if (env.SWAGGER_ENABLED === 'true') setupSwagger(app);
   return app;

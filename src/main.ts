@@ -3,6 +3,7 @@ import { createApp, listenWithBacklog } from './bootstrap';
 import { BootError } from './common/errors/boot.error';
 import { ConfigError, validateEnv } from './config/env';
 import { loadDotenv } from './config/load-dotenv';
+import { installGracefulShutdown } from './infrastructure/lifecycle/graceful-shutdown';
 
 /**
  * Backstop: a promise rejected without a handler (e.g. a library's fire-and-forget Redis command
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const env = validateEnv();
   const app = await createApp(env);
   await listenWithBacklog(app, env.PORT, '0.0.0.0');
+  installGracefulShutdown(app, env);
   console.log(`Connecto API listening on http://localhost:${env.PORT} (docs: http://localhost:${env.PORT}/docs)`);
 }
 

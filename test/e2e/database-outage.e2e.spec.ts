@@ -66,6 +66,7 @@ describe('an app node while its PostgreSQL is stopped and frozen', () => {
   }, 120_000);
 
   afterAll(async () => {
+    traffic?.abort();
     probe?.stop();
     socket?.close();
     await pg?.thaw();

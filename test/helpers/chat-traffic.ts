@@ -31,6 +31,7 @@ export class ChatTraffic {
   readonly attempts: Attempt[] = [];
   readonly acked: Acked[] = [];
   private running = false;
+  private aborted = false;
   private loops: Promise<void>[] = [];
   private seq = 0;
   private readonly tag = randomBytes(3).toString('hex');
@@ -64,6 +65,12 @@ export class ChatTraffic {
     await Promise.all(this.loops);
   }
 
+  /** Stops at once, abandoning messages not yet acknowledged (afterAll, after a failure). */
+  abort(): void {
+    this.running = false;
+    this.aborted = true;
+  }
+
   since(t: number, until = Infinity): Attempt[] {
     return this.attempts.filter((a) => a.startedAt >= t && a.startedAt < until);
   }
@@ -72,7 +79,7 @@ export class ChatTraffic {
     while (this.running) {
       const clientId = `t-${this.tag}-${channel}-${++this.seq}`;
       const content = `${channel} message ${this.seq}`;
-      for (;;) {
+      while (!this.aborted) {
         const attempt = channel === 'rest' ? await this.viaRest(clientId, content) : await this.viaSocket(clientId, content);
         this.attempts.push(attempt.attempt);
         if (attempt.id) {

@@ -84,5 +84,5 @@ export function boundedPool(acquireTimeoutMillis: number): typeof pg.Pool {
 
 /** The `pg` module as TypeORM's `driver` option, with the bounded pool. */
 export function boundedPgDriver(acquireTimeoutMillis: number): typeof pg {
-  return { ...pg, Pool: boundedPool(acquireTimeoutMillis) } as typeof pg;
+  return { ...pg, Pool: boundedPool(acquireTimeoutMillis) };
 }

@@ -49,7 +49,8 @@ export function databaseTrouble(err: unknown, depth = 0): DatabaseTrouble | unde
   if (typeof e.message === 'string') {
     for (const [pattern, trouble] of MESSAGES) if (pattern.test(e.message)) return trouble;
   }
-  for (const inner of [e.driverError, e.cause, ...(Array.isArray(e.errors) ? e.errors : [])]) {
+  const nested: unknown[] = Array.isArray(e.errors) ? (e.errors as unknown[]) : [];
+  for (const inner of [e.driverError, e.cause, ...nested]) {
     const found = databaseTrouble(inner, depth + 1);
     if (found) return found;
   }

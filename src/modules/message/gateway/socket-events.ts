@@ -1,10 +1,16 @@
 import type { Server, Socket } from 'socket.io';
 import type { ErrorBody } from '../../../common/filters/all-exceptions.filter';
 import type { CurrentUserData } from '../../../common/decorators/current-user.decorator';
+import type { ServerShutdownNotice } from '../../../infrastructure/lifecycle/socket-drain';
 import type { MessageResponseDto } from '../dto/message-response.dto';
 
-/** What an acknowledgement carries: success with a payload, or API.md's error (status and reason). */
-export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: Pick<ErrorBody, 'statusCode' | 'message'> & Partial<ErrorBody> };
+/**
+ * What an acknowledgement carries: success with a payload, or API.md's error (status and reason).
+ * `retryAfter` (seconds) comes with 503 (and 429): the REST Retry-After header, for sockets.
+ */
+export type Ack<T extends object = object> =
+  | ({ ok: true } & T)
+  | { ok: false; error: Pick<ErrorBody, 'statusCode' | 'message'> & Partial<ErrorBody> & { retryAfter?: number } };
 
 export interface SendPayload {
   planetId: number;
@@ -53,6 +59,12 @@ export interface ServerToClientEvents {
   'media:ready': (payload: MediaReady) => void;
   /** The access token of the connection expired: the server disconnects right after; reconnect with a fresh token. */
   'auth:expired': (payload: { message: string }) => void;
+  /**
+   * This node is shutting down: events sent from now on get a 503 error ack; the connection closes
+   * (reason "transport close") once the events in flight are acked. Reconnect (another node takes
+   * it), resend what got 503 with the same clientId, and resync with `?after=`.
+   */
+  'server:shutdown': (payload: ServerShutdownNotice) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
