@@ -53,9 +53,19 @@ export async function createApp(env: EnvironmentVariables): Promise<INestApplica
 export function setupSwagger(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('Connecto API')
-    .setDescription('Group-travel chat: auth, travels, planets, messages, search, media. Socket.IO events are described in API.md.')
+    .setDescription(
+      'Group-travel chat: auth, travels, planets, messages, search, media. Socket.IO events are described in API.md. ' +
+        'Any route may answer 503 (with Retry-After) while PostgreSQL is unreachable, overloaded or too slow; retry after Retry-After ' +
+        '(sends with the same clientId). At shutdown a node finishes the requests in flight and answers with Connection: close; ' +
+        'its sockets get `server:shutdown` { reconnect: true, message, closesWithinMs } and are then closed (reason "transport close"): reconnect.',
+    )
     .setVersion('1')
     .addBearerAuth()
+    .addGlobalResponse({
+      status: 503,
+      description: 'A backing service (PostgreSQL) is down, overloaded or did not answer in time: the one error shape, retry after Retry-After',
+      headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 5 } } },
+    })
     .build();
   const document = SwaggerModule.createDocument(app, config);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
