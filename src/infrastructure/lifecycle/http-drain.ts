@@ -1,6 +1,8 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 
+const SOCKET_IO_PATH = '/socket.io/';
+
 /**
  * Tracks the HTTP server's in-flight requests and closes it without cutting any of them off:
  * from `closeAfterResponse()` on every response carries `Connection: close` (the connection ends
@@ -16,7 +18,10 @@ export class HttpDrain {
 
   constructor(private readonly server: Server) {
     // Prepended: runs before Express, so even a response written synchronously is marked.
-    server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+      // Socket.IO long-polling requests are held open by design (up to pingInterval): they are
+      // sockets, closed by the socket drain, not requests to wait for.
+      if (req.url?.startsWith(SOCKET_IO_PATH)) return;
       this.inFlight.add(res);
       if (this.closing) res.shouldKeepAlive = false;
       res.once('close', () => {
