@@ -11,6 +11,7 @@ import { EnvironmentVariables } from './config/env';
 import { preBodyRateLimit } from './infrastructure/rate-limit/rate-limit.interceptor';
 import { RateLimiter } from './infrastructure/rate-limit/rate-limiter.service';
 import { HardenedExpressAdapter, jsonDepthVerifier, jsonShapeGuard } from './infrastructure/http/http-server';
+import { LifecycleService } from './infrastructure/lifecycle/lifecycle.service';
 import { createLogger, requestLogger } from './infrastructure/logging/request-logger';
 import { PinoNestLogger } from './infrastructure/logging/nest-logger';
 import { RedisService } from './infrastructure/redis/redis.service';
@@ -51,8 +52,10 @@ export async function createApp(env: EnvironmentVariables): Promise<INestApplica
   if (env.LOG_LEVEL !== 'silent') app.use(requestLogger(logger));
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
-  app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(RedisService), env));
+  // No enableShutdownHooks: main.ts drains first (installGracefulShutdown), then closes the app.
+  const lifecycle = app.get(LifecycleService);
+  lifecycle.attachHttpServer(app.getHttpServer());
+  app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(RedisService), env, lifecycle));
   app.enableCors();
   if (env.SWAGGER_ENABLED === 'true') setupSwagger(app);
   return app;
@@ -61,9 +64,19 @@ export async function createApp(env: EnvironmentVariables): Promise<INestApplica
 export function setupSwagger(app: INestApplication): void {
   const config = new DocumentBuilder()
     .setTitle('Connecto API')
-    .setDescription('Group-travel chat: auth, travels, planets, messages, search, media. Socket.IO events are described in API.md.')
+    .setDescription(
+      'Group-travel chat: auth, travels, planets, messages, search, media. Socket.IO events are described in API.md. ' +
+        'Any route may answer 503 (with Retry-After) while PostgreSQL is unreachable, overloaded or too slow; retry after Retry-After ' +
+        '(sends with the same clientId). At shutdown a node finishes the requests in flight and answers with Connection: close; ' +
+        'its sockets get `server:shutdown` { reconnect: true, message, closesWithinMs } and are then closed (reason "transport close"): reconnect.',
+    )
     .setVersion('1')
     .addBearerAuth()
+    .addGlobalResponse({
+      status: 503,
+      description: 'A backing service (PostgreSQL) is down, overloaded or did not answer in time: the one error shape, retry after Retry-After',
+      headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 5 } } },
+    })
     .build();
   const document = SwaggerModule.createDocument(app, config);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });

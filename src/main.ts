@@ -4,6 +4,7 @@ import { BootError } from './common/errors/boot.error';
 import { ConfigError, validateEnv } from './config/env';
 import { withDevSecrets } from './config/dev-secrets';
 import { loadDotenv } from './config/load-dotenv';
+import { installGracefulShutdown } from './infrastructure/lifecycle/graceful-shutdown';
 
 /**
  * Backstop: a promise rejected without a handler (e.g. a library's fire-and-forget Redis command
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   const env = withDevSecrets(validateEnv(), (line) => console.log(`connecto: ${line}`));
   const app = await createApp(env);
   await listenWithBacklog(app, env.PORT, '0.0.0.0');
+  installGracefulShutdown(app, env);
   console.log(`Connecto API listening on http://localhost:${env.PORT} (docs: http://localhost:${env.PORT}/docs)`);
 }
 

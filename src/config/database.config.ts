@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { SnakeNamingStrategy } from '../common/database/snake-naming.strategy';
+import { boundedPgDriver, DeadlineClient } from '../infrastructure/database/bounded-pg';
 import { RefreshToken } from '../modules/auth/refresh-token.entity';
 import { Media } from '../modules/media/media.entity';
 import { MessageReadReceipt } from '../modules/message/message-read-receipt.entity';
@@ -28,16 +29,42 @@ export type DatabaseEnv = Pick<
   | 'DATABASE_MAX_CONNECTIONS'
   | 'DATABASE_MIN_CONNECTIONS'
   | 'DATABASE_CONNECTION_TIMEOUT'
+  | 'DATABASE_ACQUIRE_TIMEOUT'
+  | 'DATABASE_STATEMENT_TIMEOUT'
+  | 'DATABASE_QUERY_TIMEOUT'
   | 'DATABASE_APPLICATION_NAME'
   | 'DATABASE_LOGGING'
 >;
+
+export interface DatabaseOverrides {
+  database: string;
+  max: number;
+  min: number;
+  /**
+   * Bound how long a request can be held by the database (the app's DataSource sets this):
+   * DATABASE_ACQUIRE_TIMEOUT for getting a connection, DATABASE_STATEMENT_TIMEOUT on the server,
+   * DATABASE_QUERY_TIMEOUT on the client. Off for the CLI, migrations, seeds and benchmark
+   * loaders, whose statements may rightly run for minutes.
+   */
+  requestBounds: boolean;
+}
 
 /**
  * The one place the DataSource is described; the app, the TypeORM CLI (ormconfig.ts), tests and
  * benchmarks all build theirs here. Pool settings follow the seed: max 20, min 5, 30 s connection
  * timeout, 30 s idle timeout, and an application_name that shows in pg_stat_activity.
  */
-export function databaseOptions(env: DatabaseEnv, overrides: Partial<{ database: string; max: number; min: number }> = {}): DataSourceOptions {
+export function databaseOptions(env: DatabaseEnv, overrides: Partial<DatabaseOverrides> = {}): DataSourceOptions {
+  const bounds = overrides.requestBounds
+    ? {
+        driver: boundedPgDriver(env.DATABASE_ACQUIRE_TIMEOUT),
+        extra: {
+          Client: DeadlineClient,
+          ...(env.DATABASE_STATEMENT_TIMEOUT > 0 ? { statement_timeout: env.DATABASE_STATEMENT_TIMEOUT } : {}),
+          ...(env.DATABASE_QUERY_TIMEOUT > 0 ? { query_timeout: env.DATABASE_QUERY_TIMEOUT } : {}),
+        },
+      }
+    : { driver: undefined, extra: {} };
   return {
     type: 'postgres',
     host: env.DATABASE_HOST,
@@ -61,7 +88,9 @@ export function databaseOptions(env: DatabaseEnv, overrides: Partial<{ database:
       connectionTimeoutMillis: env.DATABASE_CONNECTION_TIMEOUT,
       idleTimeoutMillis: 30000,
       application_name: env.DATABASE_APPLICATION_NAME,
+      ...bounds.extra,
     },
+    ...(bounds.driver ? { driver: bounds.driver } : {}),
   };
 }
 

@@ -48,6 +48,24 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(100)
   DATABASE_CONNECTION_TIMEOUT = 30000;
 
+  /**
+   * How long one request waits to get a pooled connection (idle, newly opened or freed) before it
+   * is answered 503. DATABASE_CONNECTION_TIMEOUT stays the pool's bound for opening a connection.
+   */
+  @Type(() => Number) @IsInt() @Min(100) @Max(600000)
+  DATABASE_ACQUIRE_TIMEOUT = 3000;
+
+  /** Server-side statement_timeout of the app's sessions, in ms (0: none); a cancelled statement is a 503. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(3600000)
+  DATABASE_STATEMENT_TIMEOUT = 5000;
+
+  /**
+   * Client-side bound (node-postgres query_timeout), in ms (0: none): a query the server does not
+   * answer at all (frozen host, cut network) fails after this and its connection is dropped.
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(3600000)
+  DATABASE_QUERY_TIMEOUT = 6000;
+
   @IsString() @MinLength(1)
   DATABASE_APPLICATION_NAME = 'connecto-api';
 
@@ -198,6 +216,17 @@ export class EnvironmentVariables {
   /** `typing:start` / `typing:stop` per socket; the rest of a flood is dropped silently. */
   @Matches(RATE, RATE_MESSAGE)
   RATE_LIMIT_TYPING = '5/1s';
+
+  /**
+   * After SIGTERM / SIGINT: readiness answers 503 at once, and the listener keeps accepting new
+   * connections for this long (ms) so a load balancer sees the 503 and moves traffic first.
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(120000)
+  SHUTDOWN_DELAY_MS = 0;
+
+  /** Then in-flight requests and socket events get this long (ms) to finish before the rest is cut. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(600000)
+  SHUTDOWN_DRAIN_TIMEOUT_MS = 10000;
 }
 
 export class ConfigError extends Error {
@@ -233,6 +262,11 @@ export function validateEnv(env: NodeJS.ProcessEnv = process.env): EnvironmentVa
   if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
     throw new ConfigError(
       `Invalid configuration: HTTP_HEADERS_TIMEOUT_MS (${config.HTTP_HEADERS_TIMEOUT_MS}) exceeds HTTP_REQUEST_TIMEOUT_MS (${config.HTTP_REQUEST_TIMEOUT_MS})`,
+    );
+  }
+  if (config.DATABASE_QUERY_TIMEOUT > 0 && config.DATABASE_STATEMENT_TIMEOUT > 0 && config.DATABASE_QUERY_TIMEOUT <= config.DATABASE_STATEMENT_TIMEOUT) {
+    throw new ConfigError(
+      `Invalid configuration: DATABASE_QUERY_TIMEOUT (${config.DATABASE_QUERY_TIMEOUT}) must exceed DATABASE_STATEMENT_TIMEOUT (${config.DATABASE_STATEMENT_TIMEOUT}), so the server cancels a slow statement before the client drops the connection`,
     );
   }
   if (config.NODE_ENV === 'production') {

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators/public.decorator';
+import { LifecycleService } from '../infrastructure/lifecycle/lifecycle.service';
 import { RedisService } from '../infrastructure/redis/redis.service';
 
 @ApiTags('health')
@@ -12,6 +13,7 @@ export class HealthController {
   constructor(
     private readonly dataSource: DataSource,
     private readonly redis: RedisService,
+    private readonly lifecycle: LifecycleService,
   ) {}
 
   /** Liveness: the process answers. */
@@ -21,11 +23,18 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: PostgreSQL and Redis both answer within a second, else 503 with Retry-After. */
+  /**
+   * Readiness: PostgreSQL and Redis both answer within a second, else 503 with Retry-After.
+   * Also 503 from the moment the node starts shutting down (SIGTERM), so no new traffic is sent here.
+   */
   @Get('ready')
-  @ApiOkResponse({ description: 'PostgreSQL and Redis are reachable' })
-  @ApiServiceUnavailableResponse({ description: 'A backing service is down' })
+  @ApiOkResponse({ description: 'PostgreSQL and Redis are reachable and the node is not shutting down' })
+  @ApiServiceUnavailableResponse({ description: 'A backing service is down, or the node is shutting down (Retry-After set)' })
   async ready(@Res({ passthrough: true }) res: Response) {
+    if (this.lifecycle.draining) {
+      res.status(HttpStatus.SERVICE_UNAVAILABLE).setHeader('Retry-After', '5');
+      return { statusCode: 503, error: 'Service Unavailable', message: 'Not ready: shutting down', status: 'shutting-down' };
+    }
     const [postgres, redis] = await Promise.all([this.pingPostgres(), this.redis.ping()]);
     const ok = postgres && redis;
     const checks = { postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down' };

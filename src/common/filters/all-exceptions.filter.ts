@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
+import { databaseTrouble, TROUBLE_MESSAGE } from '../../infrastructure/database/database-errors';
 import { AppException, ErrorDetail } from '../errors/app.exception';
 
 export interface ErrorBody {
@@ -22,8 +23,44 @@ const PG_CLIENT_ERRORS: Record<string, { status: HttpStatus; message: string }> 
   '23502': { status: HttpStatus.BAD_REQUEST, message: 'A required value is missing' },
 };
 
-/** Turns anything thrown into API.md's one error shape. */
+/** Seconds a client is told to wait (Retry-After) when a backing service is down or timed out. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Database trouble is logged at most once per interval (with how many requests it hit since),
+ * not once per failed request: an outage would otherwise flood the log.
+ */
+const troubleLog = { logger: new Logger('Database'), last: 0, suppressed: 0, intervalMs: 5000 };
+
+function logTrouble(kind: string, exception: unknown): void {
+  const now = Date.now();
+  if (now - troubleLog.last < troubleLog.intervalMs) {
+    troubleLog.suppressed += 1;
+    return;
+  }
+  const more = troubleLog.suppressed > 0 ? ` (and ${troubleLog.suppressed} more since the last report)` : '';
+  troubleLog.last = now;
+  troubleLog.suppressed = 0;
+  troubleLog.logger.warn(`request answered 503, database ${kind}: ${(exception as Error)?.message ?? String(exception)}${more}`);
+}
+
+/** ioredis' errors for a command that could not reach Redis (callers that degrade catch them first). */
+function isRedisUnavailable(exception: unknown): boolean {
+  const e = exception as { name?: unknown; message?: unknown };
+  return e?.name === 'MaxRetriesPerRequestError' || e?.message === 'Connection is closed.';
+}
+
+/**
+ * Turns anything thrown into API.md's one error shape. Serves REST (the filter below) and socket
+ * acks alike; every 503 carries `retryAfter` (seconds), which REST sends as the Retry-After header.
+ */
 export function toErrorBody(exception: unknown): { body: ErrorBody; retryAfter?: number; unexpected: boolean } {
+  const result = toErrorBodyOf(exception);
+  if (result.body.statusCode === 503 && result.retryAfter === undefined) result.retryAfter = UNAVAILABLE_RETRY_AFTER_SECONDS;
+  return result;
+}
+
+function toErrorBodyOf(exception: unknown): { body: ErrorBody; retryAfter?: number; unexpected: boolean } {
   const make = (status: number, message: string, details?: ErrorDetail[]): ErrorBody => ({
     statusCode: status,
     error: STATUS_CODES[status] ?? 'Error',
@@ -59,6 +96,15 @@ export function toErrorBody(exception: unknown): { body: ErrorBody; retryAfter?:
     const known = code ? PG_CLIENT_ERRORS[code] : undefined;
     if (known) return { body: make(known.status, known.message), unexpected: false };
   }
+  // Connection refused, pool exhausted, server gone mid-query, statement or query timeout.
+  const trouble = databaseTrouble(exception);
+  if (trouble) {
+    logTrouble(trouble, exception);
+    return { body: make(HttpStatus.SERVICE_UNAVAILABLE, TROUBLE_MESSAGE[trouble]), retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS, unexpected: false };
+  }
+  if (isRedisUnavailable(exception)) {
+    return { body: make(HttpStatus.SERVICE_UNAVAILABLE, 'A backing service is unavailable: try again shortly'), retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS, unexpected: false };
+  }
   return { body: make(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error'), unexpected: true };
 }
 
@@ -75,7 +121,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (unexpected) this.logger.error(`${req.method} ${req.originalUrl} failed`, (exception as Error)?.stack);
     if (res.headersSent) return;
     if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
-    else if (body.statusCode === 503) res.setHeader('Retry-After', '5');
     res.status(body.statusCode).json(body);
   }
 }

@@ -4,9 +4,13 @@ import { BootError, HOW_TO_START } from '../../common/errors/boot.error';
 import { createDataSource } from '../../config/database.config';
 import { EnvironmentVariables } from '../../config/env';
 
-/** Opens the shared DataSource (which also binds every Active Record entity to it). */
+/**
+ * Opens the shared DataSource (which also binds every Active Record entity to it), with the
+ * request bounds (acquire, statement and query timeouts) that turn a dead or frozen database
+ * into quick 503s instead of hanging requests.
+ */
 export async function openDataSource(env: EnvironmentVariables): Promise<DataSource> {
-  const ds = createDataSource(env);
+  const ds = createDataSource(env, { requestBounds: true });
   const where = `${env.DATABASE_HOST}:${env.DATABASE_PORT}`;
   try {
     await ds.initialize();

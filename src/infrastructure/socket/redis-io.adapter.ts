@@ -3,6 +3,7 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
 import type Redis from 'ioredis';
 import { EnvironmentVariables } from '../../config/env';
+import type { LifecycleService } from '../lifecycle/lifecycle.service';
 import { RedisService } from '../redis/redis.service';
 
 type IoServer = ReturnType<IoAdapter['createIOServer']>;
@@ -53,6 +54,7 @@ export class RedisIoAdapter extends IoAdapter {
     app: INestApplicationContext,
     redis: RedisService,
     private readonly env: EnvironmentVariables,
+    private readonly lifecycle?: LifecycleService,
   ) {
     super(app);
     // Named with the key prefix so an operator (or a test) can tell deployments' connections apart.
@@ -78,6 +80,8 @@ export class RedisIoAdapter extends IoAdapter {
     server.adapter(adapter as unknown as Parameters<IoServer['adapter']>[0]);
     server.of('/').adapter.on('error', (err: Error) => this.log.warn(`socket.io adapter error: ${err.message}`));
     this.watchResync(server);
+    // Drained at shutdown: acks in flight are awaited, sockets told to reconnect elsewhere.
+    this.lifecycle?.attachSocketServer(server as unknown as Parameters<LifecycleService['attachSocketServer']>[0]);
     return server;
   }
 

@@ -164,9 +164,12 @@ export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConne
     try {
       return { ok: true, ...(await work()) };
     } catch (err) {
-      const { body, unexpected } = toErrorBody(err);
+      const { body, unexpected, retryAfter } = toErrorBody(err);
       if (unexpected) this.logger.error('socket event failed', (err as Error)?.stack);
-      return { ok: false, error: { statusCode: body.statusCode, message: body.message, ...(body.details ? { details: body.details } : {}) } };
+      return {
+        ok: false,
+        error: { statusCode: body.statusCode, message: body.message, ...(body.details ? { details: body.details } : {}), ...(retryAfter !== undefined ? { retryAfter } : {}) },
+      };
     }
   }
 }

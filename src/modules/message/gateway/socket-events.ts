@@ -1,11 +1,12 @@
 import type { Server, Socket } from 'socket.io';
 import type { ErrorBody } from '../../../common/filters/all-exceptions.filter';
 import type { CurrentUserData } from '../../../common/decorators/current-user.decorator';
+import type { ServerShutdownNotice } from '../../../infrastructure/lifecycle/socket-drain';
 import type { MessageResponseDto } from '../dto/message-response.dto';
 
 /**
- * What an acknowledgement carries: success with a payload, or API.md's error (status and reason;
- * a 429 from the rate limits also says how many seconds to wait, as Retry-After does over REST).
+ * What an acknowledgement carries: success with a payload, or API.md's error (status and reason).
+ * `retryAfter` (seconds) comes with 503 (and 429): the REST Retry-After header, for sockets.
  */
 export type Ack<T extends object = object> =
   | ({ ok: true } & T)
@@ -61,6 +62,12 @@ export interface ServerToClientEvents {
   'auth:expired': (payload: { message: string }) => void;
   /** The account was deleted: the server disconnects right after; its tokens no longer work. */
   'auth:revoked': (payload: { message: string }) => void;
+  /**
+   * This node is shutting down: events sent from now on get a 503 error ack; the connection closes
+   * (reason "transport close") once the events in flight are acked. Reconnect (another node takes
+   * it), resend what got 503 with the same clientId, and resync with `?after=`.
+   */
+  'server:shutdown': (payload: ServerShutdownNotice) => void;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
