@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Message } from '../message.entity';
-import { MembershipStatus } from '../../travel/travel.enums';
+import { PlanetUser } from '../../planet/planet-user.entity';
 import { messageColumns, MessageRow, rowToMessage, SenderRef, senderOf } from './message-row';
 
 export interface FindWithCountsOptions {
@@ -27,8 +27,6 @@ export interface MessagePage {
   hasMore: boolean;
 }
 
-const ACTIVE = MembershipStatus.ACTIVE;
-
 /**
  * One page of a planet's messages with their counts in ONE SQL statement, whatever the page size:
  * the ACTIVE members' watermarks are read once (a CTE of at most one row per member), and each
@@ -37,7 +35,7 @@ const ACTIVE = MembershipStatus.ACTIVE;
  */
 export async function findWithCounts(manager: EntityManager, planetId: number, opts: FindWithCountsOptions = {}): Promise<MessagePage> {
   const limit = Math.max(1, Math.min(opts.limit ?? 50, 100));
-  const params: unknown[] = [planetId, ACTIVE, limit + 1];
+  const params: unknown[] = [planetId, limit + 1];
   let cursor = '';
   let order: 'ASC' | 'DESC' = 'DESC';
   if (opts.after) {
@@ -53,12 +51,12 @@ export async function findWithCounts(manager: EntityManager, planetId: number, o
        SELECT pu.user_id, COALESCE(r.last_read_message_id, 0) AS watermark
        FROM planet_user pu
        LEFT JOIN message_read_receipt r ON r.planet_id = pu.planet_id AND r.user_id = pu.user_id
-       WHERE pu.planet_id = $1 AND pu.status = $2
+       WHERE pu.planet_id = $1 AND ${PlanetUser.liveSql('pu')}
      ), page AS (
        SELECT ${messageColumns('m')} FROM message m
        WHERE m.planet_id = $1 ${cursor}
        ORDER BY m.id ${order}
-       LIMIT $3
+       LIMIT $2
      )
      SELECT page.*, pr.nickname AS sender_nickname,
        (SELECT count(*) FROM members w WHERE w.watermark >= page.id AND w.user_id IS DISTINCT FROM page.sender_id)::int AS read_count,
@@ -88,9 +86,9 @@ export async function getReadCount(manager: EntityManager, messageId: string): P
     `SELECT count(*)::int AS n
      FROM message m
      JOIN message_read_receipt r ON r.planet_id = m.planet_id AND r.last_read_message_id >= m.id AND r.user_id IS DISTINCT FROM m.sender_id
-     JOIN planet_user pu ON pu.planet_id = r.planet_id AND pu.user_id = r.user_id AND pu.status = $2
+     JOIN planet_user pu ON pu.planet_id = r.planet_id AND pu.user_id = r.user_id AND ${PlanetUser.liveSql('pu')}
      WHERE m.id = $1`,
-    [messageId, ACTIVE],
+    [messageId],
   );
   return row?.n ?? 0;
 }

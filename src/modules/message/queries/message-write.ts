@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { updateReturning } from '../../../common/database/update-returning';
 import { Message } from '../message.entity';
 import { MessageAttachment, MessageType } from '../message.enums';
-import { MembershipStatus } from '../../travel/travel.enums';
+import { PlanetUser } from '../../planet/planet-user.entity';
 import { messageColumns, MessageRow, rowToMessage, SenderRef, senderOf } from './message-row';
 
 export interface NewMessage {
@@ -34,9 +34,7 @@ export async function insertForMember(manager: EntityManager, m: NewMessage): Pr
     `WITH ins AS (
        INSERT INTO message (planet_id, sender_id, type, content, searchable_text, reply_to_message_id, attachments, client_id)
        SELECT $1, $2, $3::message_type, $4, $5, $6::bigint, $7::jsonb, $8
-       WHERE EXISTS (
-           SELECT 1 FROM planet_user pu JOIN planet p ON p.id = pu.planet_id AND p.deleted_at IS NULL
-           WHERE pu.planet_id = $1 AND pu.user_id = $2 AND pu.status = $9)
+       WHERE EXISTS (SELECT 1 FROM planet_user pu WHERE pu.planet_id = $1 AND pu.user_id = $2 AND ${PlanetUser.liveSql('pu')})
          AND ($6::bigint IS NULL OR EXISTS (SELECT 1 FROM message t WHERE t.id = $6::bigint AND t.planet_id = $1))
        ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
        RETURNING ${messageColumns('message')}
@@ -51,7 +49,6 @@ export async function insertForMember(manager: EntityManager, m: NewMessage): Pr
       m.replyToMessageId,
       JSON.stringify(m.attachments),
       m.clientId,
-      MembershipStatus.ACTIVE,
     ],
   );
   if (rows[0]) return { kind: 'created', message: rowToMessage(manager, rows[0]), sender: senderOf(rows[0]) };
@@ -60,11 +57,9 @@ export async function insertForMember(manager: EntityManager, m: NewMessage): Pr
 
 async function diagnose(manager: EntityManager, m: NewMessage): Promise<InsertOutcome> {
   const [why] = await manager.query<{ member: boolean; reply_ok: boolean }[]>(
-    `SELECT EXISTS (
-         SELECT 1 FROM planet_user pu JOIN planet p ON p.id = pu.planet_id AND p.deleted_at IS NULL
-         WHERE pu.planet_id = $1 AND pu.user_id = $2 AND pu.status = $4) AS member,
+    `SELECT EXISTS (SELECT 1 FROM planet_user pu WHERE pu.planet_id = $1 AND pu.user_id = $2 AND ${PlanetUser.liveSql('pu')}) AS member,
        ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM message t WHERE t.id = $3::bigint AND t.planet_id = $1)) AS reply_ok`,
-    [m.planetId, m.senderId, m.replyToMessageId, MembershipStatus.ACTIVE],
+    [m.planetId, m.senderId, m.replyToMessageId],
   );
   if (!why?.member) return { kind: 'not-member' };
   if (!why.reply_ok) return { kind: 'bad-reply' };
@@ -114,12 +109,12 @@ export async function editMessageContent(
   return row ? { message: rowToMessage(manager, row), sender: senderOf(row) } : null;
 }
 
-/** Whether `userId` may mark `messageId` read in `planetId`: ACTIVE member, message of that planet. */
+/** Whether `userId` may mark `messageId` read in `planetId`: ACTIVE member of the live planet, message of that planet. */
 export async function readTarget(manager: EntityManager, planetId: number, userId: number, messageId: string): Promise<{ member: boolean; message: boolean }> {
   const [row] = await manager.query<{ member: boolean; message: boolean }[]>(
-    `SELECT EXISTS (SELECT 1 FROM planet_user WHERE planet_id = $1 AND user_id = $2 AND status = $4) AS member,
+    `SELECT EXISTS (SELECT 1 FROM planet_user pu WHERE pu.planet_id = $1 AND pu.user_id = $2 AND ${PlanetUser.liveSql('pu')}) AS member,
             EXISTS (SELECT 1 FROM message WHERE id = $3 AND planet_id = $1) AS message`,
-    [planetId, userId, messageId, MembershipStatus.ACTIVE],
+    [planetId, userId, messageId],
   );
   return { member: !!row?.member, message: !!row?.message };
 }
