@@ -299,7 +299,7 @@ async function main(): Promise<void> {
         perQuery[query] = {
           recent: stats(searchRecent.slice(first.recent)).median,
           relevance: stats(searchRelevance.slice(first.relevance)).median,
-          strategy: planMatch(visible, parseQuery(query), await lexemeStats()).strategy,
+          strategy: planMatch(visible, parseQuery(query), await lexemeStats(Message.managerOf())).strategy,
         };
         const mine = await Message.search(user, dto('recent'));
         let base: { ids: string[]; total: number } = { ids: [], total: 0 };
@@ -309,8 +309,8 @@ async function main(): Promise<void> {
           base = r;
         }
         totals[query] = base.total;
-        const same = JSON.stringify(base.ids) === JSON.stringify(mine.data.map((h) => h.id)) && Math.min(base.total, 1000) === mine.total && (base.total > 1000) === mine.totalCapped;
-        if (!same) mismatches.push({ cls, query, ilikeTotal: base.total, searchTotal: mine.total, ilikePage: base.ids.length, searchPage: mine.data.length });
+        const same = JSON.stringify(base.ids) === JSON.stringify(mine.hits.map((h) => h.message.id)) && Math.min(base.total, 1000) === mine.total && (base.total > 1000) === mine.totalCapped;
+        if (!same) mismatches.push({ cls, query, ilikeTotal: base.total, searchTotal: mine.total, ilikePage: base.ids.length, searchPage: mine.hits.length });
       }
       const r = stats(searchRecent);
       const v = stats(searchRelevance);

@@ -9,6 +9,7 @@ import { PlanetRole } from '../planet/planet.enums';
 import type { EditMessageDto } from './dto/edit-message.dto';
 import type { ListMessagesDto, MessageListResponseDto, MessageWithCountsDto } from './dto/list-messages.dto';
 import { MessageResponseDto, toMessageResponse } from './dto/message-response.dto';
+import { SearchResponseDto, toSearchResponse } from './dto/search-response.dto';
 import type { SearchDto } from './dto/search.dto';
 import type { SendMessageDto } from './dto/send-message.dto';
 import { MessageBroadcaster } from './gateway/message-broadcaster';
@@ -16,7 +17,6 @@ import { Message } from './message.entity';
 import { MessageAttachment, MessageType } from './message.enums';
 import type { MessageWithCounts } from './queries/message-counts';
 import { ReadReceiptBatcher } from './receipts/read-receipt-batcher';
-import type { SearchResult } from './search/message-search';
 
 /** Thin layer over the Message statics: access checks and DTO mapping. */
 @Injectable()
@@ -26,8 +26,8 @@ export class MessageService {
     private readonly receipts: ReadReceiptBatcher,
   ) {}
 
-  search(user: CurrentUserData, dto: SearchDto): Promise<SearchResult> {
-    return Message.search(user, dto);
+  async search(user: CurrentUserData, dto: SearchDto): Promise<SearchResponseDto> {
+    return toSearchResponse(await Message.search(user, dto));
   }
 
   /** Persists (member check, reply check and insert in one statement), then broadcasts. A repeated clientId returns the first message. */

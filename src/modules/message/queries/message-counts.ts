@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { Message } from '../message.entity';
 import { PlanetUser } from '../../planet/planet-user.entity';
-import { messageColumns, MessageRow, rowToMessage, SenderRef, senderOf } from './message-row';
+import { messageColumns, MessageRecord, MessageRow, rowToMessage, SenderRef, senderOf } from './message-row';
 
 export interface FindWithCountsOptions {
   /** Messages older than this id, newest first. */
@@ -12,7 +11,7 @@ export interface FindWithCountsOptions {
 }
 
 export interface MessageWithCounts {
-  message: Message;
+  message: MessageRecord;
   sender: SenderRef | null;
   /** Other ACTIVE members whose watermark has reached the message. */
   readCount: number;
@@ -71,7 +70,7 @@ export async function findWithCounts(manager: EntityManager, planetId: number, o
   return {
     hasMore,
     data: rows.slice(0, limit).map((row) => ({
-      message: rowToMessage(manager, row),
+      message: rowToMessage(row),
       sender: senderOf(row),
       readCount: row.read_count,
       unreadCount: Math.max(0, row.others - row.read_count),
@@ -106,7 +105,7 @@ export interface PlanetMessageSummary {
   planetId: number;
   /** Messages after the caller's watermark, not deleted and not sent by the caller. */
   unreadCount: number;
-  lastMessage: { message: Message; sender: SenderRef | null } | null;
+  lastMessage: { message: MessageRecord; sender: SenderRef | null } | null;
 }
 
 /**
@@ -134,6 +133,6 @@ export async function findPlanetSummaries(manager: EntityManager, userId: number
   return rows.map((row) => ({
     planetId: row.p_id,
     unreadCount: row.unread_count,
-    lastMessage: row.id == null ? null : { message: rowToMessage(manager, row as MessageRow), sender: senderOf(row as MessageRow) },
+    lastMessage: row.id == null ? null : { message: rowToMessage(row as MessageRow), sender: senderOf(row as MessageRow) },
   }));
 }

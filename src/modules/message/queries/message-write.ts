@@ -1,9 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { updateReturning } from '../../../common/database/update-returning';
-import { Message } from '../message.entity';
+import type { Message } from '../message.entity';
 import { MessageAttachment, MessageType } from '../message.enums';
+import { searchableTextOf } from '../searchable-text';
 import { PlanetUser } from '../../planet/planet-user.entity';
-import { messageColumns, MessageRow, rowToMessage, SenderRef, senderOf } from './message-row';
+import { messageColumns, MessageRecord, MessageRow, rowToMessage, SenderRef, senderOf } from './message-row';
 
 export interface NewMessage {
   planetId: number;
@@ -16,8 +17,8 @@ export interface NewMessage {
 }
 
 export type InsertOutcome =
-  | { kind: 'created'; message: Message; sender: SenderRef | null }
-  | { kind: 'duplicate'; message: Message; sender: SenderRef | null }
+  | { kind: 'created'; message: MessageRecord; sender: SenderRef | null }
+  | { kind: 'duplicate'; message: MessageRecord; sender: SenderRef | null }
   | { kind: 'not-member' }
   | { kind: 'bad-reply' }
   | { kind: 'client-id-taken' };
@@ -29,7 +30,6 @@ export type InsertOutcome =
  * Only when nothing was inserted does a second query find out why.
  */
 export async function insertForMember(manager: EntityManager, m: NewMessage): Promise<InsertOutcome> {
-  const draft = manager.create(Message, { content: m.content, attachments: m.attachments });
   const rows = await manager.query<MessageRow[]>(
     `WITH ins AS (
        INSERT INTO message (planet_id, sender_id, type, content, searchable_text, reply_to_message_id, attachments, client_id)
@@ -45,13 +45,13 @@ export async function insertForMember(manager: EntityManager, m: NewMessage): Pr
       m.senderId,
       m.type,
       m.content,
-      draft.generateSearchableText(),
+      searchableTextOf(m.content, m.attachments),
       m.replyToMessageId,
       JSON.stringify(m.attachments),
       m.clientId,
     ],
   );
-  if (rows[0]) return { kind: 'created', message: rowToMessage(manager, rows[0]), sender: senderOf(rows[0]) };
+  if (rows[0]) return { kind: 'created', message: rowToMessage(rows[0]), sender: senderOf(rows[0]) };
   return diagnose(manager, m);
 }
 
@@ -71,7 +71,7 @@ async function diagnose(manager: EntityManager, m: NewMessage): Promise<InsertOu
       [m.senderId, m.clientId],
     );
     const row = existing[0];
-    if (row && row.planet_id === m.planetId) return { kind: 'duplicate', message: rowToMessage(manager, row), sender: senderOf(row) };
+    if (row && row.planet_id === m.planetId) return { kind: 'duplicate', message: rowToMessage(row), sender: senderOf(row) };
     if (row) return { kind: 'client-id-taken' };
   }
   // Lost a race with a concurrent leave or delete between the two statements: same answer.
@@ -93,20 +93,19 @@ export async function softDeleteMessage(manager: EntityManager, messageId: strin
  */
 export async function editMessageContent(
   manager: EntityManager,
-  message: Message,
+  message: Pick<Message, 'id' | 'attachments'>,
   senderId: number,
   content: string,
-): Promise<{ message: Message; sender: SenderRef | null } | null> {
-  const draft = manager.create(Message, { content, attachments: message.attachments });
+): Promise<{ message: MessageRecord; sender: SenderRef | null } | null> {
   const rows = await updateReturning<MessageRow>(
     manager,
     `UPDATE message SET content = $3, searchable_text = $4, edited_at = now()
      WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
      RETURNING ${messageColumns('message')}, (SELECT nickname FROM profile WHERE user_id = message.sender_id) AS sender_nickname`,
-    [message.id, senderId, content, draft.generateSearchableText()],
+    [message.id, senderId, content, searchableTextOf(content, message.attachments)],
   );
   const row = rows[0];
-  return row ? { message: rowToMessage(manager, row), sender: senderOf(row) } : null;
+  return row ? { message: rowToMessage(row), sender: senderOf(row) } : null;
 }
 
 /** Whether `userId` may mark `messageId` read in `planetId`: ACTIVE member of the live planet, message of that planet. */

@@ -8,7 +8,6 @@ import { MessageResponseDto } from '../../dto/message-response.dto';
 import { SearchResponseDto } from '../../dto/search-response.dto';
 import { SearchDto } from '../../dto/search.dto';
 import { MessageService } from '../../message.service';
-import type { SearchResult } from '../../search/message-search';
 
 @ApiTags('messages')
 @ApiBearerAuth()
@@ -20,7 +19,7 @@ export class MessageController {
   /** Korean-aware search over the caller's planets. */
   @Get('search')
   @ApiOkResponse({ type: SearchResponseDto })
-  search(@CurrentUser() user: CurrentUserData, @Query() dto: SearchDto): Promise<SearchResult> {
+  search(@CurrentUser() user: CurrentUserData, @Query() dto: SearchDto): Promise<SearchResponseDto> {
     return this.messages.search(user, dto);
   }
 
