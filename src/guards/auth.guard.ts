@@ -7,8 +7,8 @@ import { AppException } from '../common/errors/app.exception';
 import { TokenService } from '../modules/auth/token.service';
 
 /**
- * REST authentication: a valid Bearer access token, or 401. Registered globally (so no route is
- * public by accident) and usable per controller as `@UseGuards(AuthGuard)`; `@Public()` opts out.
+ * REST authentication: a valid Bearer access token, or 401. Registered globally (APP_GUARD), so no
+ * route is public by accident and no controller needs `@UseGuards`; `@Public()` opts a route out.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -20,7 +20,6 @@ export class AuthGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request & { user?: CurrentUserData }>();
-    if (req.user) return true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
     const token = TokenService.bearer(req.headers.authorization);

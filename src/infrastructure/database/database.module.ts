@@ -4,7 +4,11 @@ import { BootError, HOW_TO_START } from '../../common/errors/boot.error';
 import { createDataSource } from '../../config/database.config';
 import { EnvironmentVariables } from '../../config/env';
 
-/** Opens the shared DataSource (which also binds every Active Record entity to it). */
+/**
+ * Creates and connects the app's DataSource. Creating it (not connecting it) is what binds every
+ * Active Record entity's statics to it (TypeORM's BaseEntity.useDataSource), so the statics use the
+ * DataSource created last in the process: one app per process (multi-node tests start processes).
+ */
 export async function openDataSource(env: EnvironmentVariables): Promise<DataSource> {
   const ds = createDataSource(env);
   const where = `${env.DATABASE_HOST}:${env.DATABASE_PORT}`;

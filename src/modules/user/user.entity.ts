@@ -44,10 +44,6 @@ export class User extends BaseActiveRecord {
   @OneToMany('TravelUser', (tu: TravelUser) => tu.user, { eager: false })
   travelUsers?: TravelUser[];
 
-  static findByEmail(email: string): Promise<User | null> {
-    return this.findOne({ where: { email: normalizeEmail(email) } });
-  }
-
   /** The user with the password hash, for login only. */
   static findByEmailWithSecret(email: string): Promise<User | null> {
     return this.createQueryBuilder('u')

@@ -32,11 +32,6 @@ export function lexemeStats(manager: EntityManager, now = Date.now()): Promise<L
   return cached.stats;
 }
 
-/** Forgets the cached statistics (tests, after ANALYZE). */
-export function resetLexemeStats(): void {
-  cached = undefined;
-}
-
 async function readStats(manager: EntityManager): Promise<LexemeStats> {
   const rows = await manager.query<{ elems: string[] | null; freqs: number[] | null; rows: number | null }[]>(
     `SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs::float8[] AS freqs,

@@ -1,8 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, CurrentUserData } from '../../../../common/decorators/current-user.decorator';
 import { BigIdPipe } from '../../../../common/pipes/id.pipe';
-import { AuthGuard } from '../../../../guards/auth.guard';
 import { EditMessageDto } from '../../dto/edit-message.dto';
 import { MessageResponseDto } from '../../dto/message-response.dto';
 import { SearchResponseDto } from '../../dto/search-response.dto';
@@ -11,7 +10,6 @@ import { MessageService } from '../../message.service';
 
 @ApiTags('messages')
 @ApiBearerAuth()
-@UseGuards(AuthGuard)
 @Controller('messages')
 export class MessageController {
   constructor(private readonly messages: MessageService) {}

@@ -1,14 +1,12 @@
-import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, CurrentUserData } from '../../../../common/decorators/current-user.decorator';
-import { AuthGuard } from '../../../../guards/auth.guard';
 import { ProfileDto, UserMeDto } from '../../dto/user-response.dto';
 import { UpdateProfileDto } from '../../dto/update-profile.dto';
 import { UserService } from '../../user.service';
 
 @ApiTags('users')
 @ApiBearerAuth()
-@UseGuards(AuthGuard)
 @Controller('users/me')
 export class UserController {
   constructor(private readonly users: UserService) {}
