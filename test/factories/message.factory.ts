@@ -1,9 +1,8 @@
 import { Message } from '../../src/modules/message/message.entity';
 import type { MessageRecord } from '../../src/modules/message/queries/message-row';
 import { MessageAttachment, MessageType } from '../../src/modules/message/message.enums';
+import { idOf, UserRef } from './ref';
 
-type UserRef = { id: number } | { user: { id: number } };
-const idOf = (u: UserRef): number => ('user' in u ? u.user.id : u.id);
 
 export interface MessageOverrides {
   replyTo?: { id: string };

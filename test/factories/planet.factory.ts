@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { PlanetUser } from '../../src/modules/planet/planet-user.entity';
 import { Planet } from '../../src/modules/planet/planet.entity';
+import { idOf, UserRef } from './ref';
 
-type UserRef = { id: number } | { user: { id: number } };
-const idOf = (u: UserRef): number => ('user' in u ? u.user.id : u.id);
 
 /** A planet in `travel` created by `creator` (who must be an ACTIVE travel member) as its ADMIN. */
 export async function createPlanet(travel: { id: number }, creator: UserRef, overrides: { name?: string } = {}): Promise<Planet> {
