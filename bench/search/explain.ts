@@ -38,15 +38,15 @@ async function main(): Promise<void> {
   try {
     const user = { id: 1, email: 'bench1@example.com' };
     const planets = await PlanetUser.activePlanetIds(user.id);
-    const stats = await lexemeStats();
+    const stats = await lexemeStats(Message.managerOf());
     const queries = process.argv.slice(2).length ? process.argv.slice(2) : DEFAULT;
     for (const query of queries) {
       const plan = planMatch(planets, parseQuery(query), stats);
       const dto = (sort: 'recent' | 'relevance') => Object.assign(new SearchDto(), { query, limit: 20, sort });
       const line: string[] = [`${query}: ${plan.strategy} (estimate ${Math.round(plan.estimate)} rows; index ${String(plan.index.params[1])})`];
       for (const strategy of ['ordered', 'index', 'scan'] as SearchStrategy[]) {
-        const recent = await median(() => searchMessages(user, dto('recent'), { strategy }));
-        const relevance = await median(() => searchMessages(user, dto('relevance'), { strategy }));
+        const recent = await median(() => searchMessages(Message.managerOf(), user, dto('recent'), { strategy }));
+        const relevance = await median(() => searchMessages(Message.managerOf(), user, dto('relevance'), { strategy }));
         line.push(`${strategy} ${recent}/${relevance} ms`);
       }
       console.log(line.join(' | '));

@@ -19,6 +19,8 @@ import { createDataSource } from '../../src/config/database.config';
 import { validateEnv } from '../../src/config/env';
 import { SearchDto } from '../../src/modules/message/dto/search.dto';
 import { Message } from '../../src/modules/message/message.entity';
+import type { MessageAttachment } from '../../src/modules/message/message.enums';
+import { searchableTextOf } from '../../src/modules/message/searchable-text';
 import { planMatch } from '../../src/modules/message/search/message-search';
 import { lexemeStats } from '../../src/modules/message/search/search-stats';
 import { parseQuery } from '../../src/modules/message/search/search-terms';
@@ -143,7 +145,7 @@ async function loadMessages(ds: DataSource, weights: number[], planetIds: number
   const t0 = Date.UTC(2025, 0, 1) / 1000;
   const BATCH = 10000;
   let deleted = 0;
-  const m = new Message();
+  const m: { content: string; attachments: MessageAttachment[] } = { content: '', attachments: [] };
   for (let done = 0; done < N; done += BATCH) {
     const n = Math.min(BATCH, N - done);
     const cols = { planet: [] as number[], sender: [] as number[], type: [] as string[], content: [] as string[], text: [] as string[], att: [] as string[], at: [] as string[], del: [] as (string | null)[] };
@@ -157,7 +159,7 @@ async function loadMessages(ds: DataSource, weights: number[], planetIds: number
       cols.sender.push(1 + Math.floor(rand() * SENDERS));
       cols.type.push(m.attachments.length ? 'FILE' : 'TEXT');
       cols.content.push(m.content);
-      cols.text.push(m.generateSearchableText());
+      cols.text.push(searchableTextOf(m.content, m.attachments));
       cols.att.push(JSON.stringify(m.attachments));
       cols.at.push(at);
       cols.del.push(isDeleted ? at : null);
@@ -318,7 +320,7 @@ async function main(): Promise<void> {
         perQuery[query] = {
           recent: stats(searchRecent.slice(first.recent)).median,
           relevance: stats(searchRelevance.slice(first.relevance)).median,
-          strategy: planMatch(visible, parseQuery(query), await lexemeStats()).strategy,
+          strategy: planMatch(visible, parseQuery(query), await lexemeStats(Message.managerOf())).strategy,
         };
         const mine = await Message.search(user, dto('recent'));
         let base: { ids: string[]; total: number } = { ids: [], total: 0 };
@@ -328,8 +330,8 @@ async function main(): Promise<void> {
           base = r;
         }
         totals[query] = base.total;
-        const same = JSON.stringify(base.ids) === JSON.stringify(mine.data.map((h) => h.id)) && Math.min(base.total, 1000) === mine.total && (base.total > 1000) === mine.totalCapped;
-        if (!same) mismatches.push({ cls, query, ilikeTotal: base.total, searchTotal: mine.total, ilikePage: base.ids.length, searchPage: mine.data.length });
+        const same = JSON.stringify(base.ids) === JSON.stringify(mine.hits.map((h) => h.message.id)) && Math.min(base.total, 1000) === mine.total && (base.total > 1000) === mine.totalCapped;
+        if (!same) mismatches.push({ cls, query, ilikeTotal: base.total, searchTotal: mine.total, ilikePage: base.ids.length, searchPage: mine.hits.length });
       }
       const r = stats(searchRecent);
       const v = stats(searchRelevance);

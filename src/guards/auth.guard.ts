@@ -8,8 +8,8 @@ import { AccountStatusService } from '../modules/auth/account-status.service';
 import { TokenService } from '../modules/auth/token.service';
 
 /**
- * REST authentication: a valid Bearer access token, or 401. Registered globally (so no route is
- * public by accident) and usable per controller as `@UseGuards(AuthGuard)`; `@Public()` opts out.
+ * REST authentication: a valid Bearer access token, or 401. Registered globally (APP_GUARD), so no
+ * route is public by accident and no controller needs `@UseGuards`; `@Public()` opts a route out.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -22,7 +22,6 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const req = context.switchToHttp().getRequest<Request & { user?: CurrentUserData }>();
-    if (req.user) return true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
     const token = TokenService.bearer(req.headers.authorization);

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../../src/config/database.config';
-import { createUser, UserFixture } from '../factories/user.factory';
+import { createUser, planetWith, type UserFixture } from '../factories';
 import { AppProcess, startAppProcess } from '../helpers/app-process';
 import { Attempt, ChatTraffic, ReadinessProbe } from '../helpers/chat-traffic';
 import { PrivatePostgres } from '../helpers/private-postgres';
 import { ClientSocket, connectSocket, sleep } from '../helpers/socket';
-import { createPlanet } from '../helpers/socket-fixtures';
 
 /** The app node's bounds, short so the test stays short (production defaults: 3 s / 5 s / 6 s). */
 const ACQUIRE_MS = 1000;
@@ -49,7 +48,7 @@ describe('an app node while its PostgreSQL is stopped and frozen', () => {
     ds = createDataSource(pg.env(), { max: 2, min: 0 });
     await ds.initialize();
     [alice, bob] = await Promise.all([createUser(pg.env()), createUser(pg.env())]);
-    planetId = await createPlanet(alice.user.id, [bob.user.id]);
+    planetId = await planetWith(alice, [bob]);
     node = await startAppProcess({
       database: pg.database,
       env: {

@@ -1,10 +1,8 @@
 import { Client } from 'pg';
-import { createMessage } from '../factories/message.factory';
-import { createUser, UserFixture } from '../factories/user.factory';
+import { createMessage, createUser, planetWith, watermark, type UserFixture } from '../factories';
 import { AppProcess, startAppProcess } from '../helpers/app-process';
 import { ChatTraffic } from '../helpers/chat-traffic';
 import { ClientSocket, connectSocket, emitAck, sleep, SocketRecorder } from '../helpers/socket';
-import { createPlanet, watermark } from '../helpers/socket-fixtures';
 import { openSuiteDb, SuiteDb } from '../helpers/test-db';
 
 const DRAIN_TIMEOUT_MS = 8000;
@@ -130,7 +128,7 @@ describe('SIGTERM while requests and socket events are in flight', () => {
   beforeAll(async () => {
     db = await openSuiteDb('shutdown');
     [alice, bob] = await Promise.all([createUser(db.env), createUser(db.env)]);
-    planetId = await createPlanet(alice.user.id, [bob.user.id]);
+    planetId = await planetWith(alice, [bob]);
   });
 
   afterAll(async () => {

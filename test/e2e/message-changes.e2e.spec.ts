@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { createUser, UserFixture } from '../factories/user.factory';
+import { buildWorld, createUser, planetWith, type UserFixture } from '../factories';
 import { ClientSocket, connectSocket, emitAck, SocketRecorder } from '../helpers/socket';
-import { createPlanet, setMembership } from '../helpers/socket-fixtures';
+import { MembershipStatus } from '../../src/common/membership/membership';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
 interface Msg {
@@ -33,7 +33,7 @@ describe('GET /planets/:planetId/changes — the resync cursor', () => {
   beforeAll(async () => {
     t = await startTestApp({ tag: 'changes' });
     [alice, bob, outsider] = await Promise.all([createUser(t.env), createUser(t.env), createUser(t.env)]);
-    planetId = await createPlanet(alice.user.id, [bob.user.id]);
+    planetId = await planetWith(alice, [bob]);
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -41,7 +41,7 @@ describe('GET /planets/:planetId/changes — the resync cursor', () => {
   });
 
   it('after a reconnect returns the new message, the edit of an older one and the delete, each once, in order', async () => {
-    const planet = await createPlanet(alice.user.id, [bob.user.id]);
+    const planet = await planetWith(alice, [bob]);
     const old = (await send(alice, '부산역에서 10시', planet)).body as Msg;
     const doomed = (await send(bob, '지울 메시지', planet)).body as Msg;
     const first = await changes(bob, '', planet).expect(200);
@@ -73,7 +73,7 @@ describe('GET /planets/:planetId/changes — the resync cursor', () => {
   });
 
   it('pages with a small limit: nextCursor and hasMore, no gap, no repeat', async () => {
-    const planet = await createPlanet(alice.user.id, [bob.user.id]);
+    const planet = await planetWith(alice, [bob]);
     const sent: string[] = [];
     for (let i = 0; i < 5; i++) sent.push(((await send(alice, `m${i}`, planet)).body as Msg).id);
     await t.http.patch(`/api/v1/messages/${sent[1]}`).set(alice.auth).send({ content: 'm1 수정' }).expect(200);
@@ -106,16 +106,14 @@ describe('GET /planets/:planetId/changes — the resync cursor', () => {
   });
 
   it('answers non-members, members who left, and planets that are gone or deleted exactly as the message list does', async () => {
-    const planet = await createPlanet(alice.user.id, [bob.user.id]);
+    const planet = await planetWith(alice, [bob]);
     await send(alice, '비밀', planet);
     const cases: [string, UserFixture, number][] = [['outsider', outsider, planet]];
-    const left = await createPlanet(alice.user.id, [bob.user.id]);
-    await setMembership(left, bob.user.id, 'LEFT');
+    const left = (await buildWorld({ host: alice, states: [[bob, MembershipStatus.LEFT]] })).planet.id;
     cases.push(['member who left', bob, left]);
-    const banned = await createPlanet(alice.user.id, [bob.user.id]);
-    await setMembership(banned, bob.user.id, 'BANNED');
+    const banned = (await buildWorld({ host: alice, states: [[bob, MembershipStatus.BANNED]] })).planet.id;
     cases.push(['banned member', bob, banned]);
-    const deleted = await createPlanet(alice.user.id, [bob.user.id]);
+    const deleted = await planetWith(alice, [bob]);
     await t.app.get(DataSource).query('UPDATE planet SET deleted_at = now() WHERE id = $1', [deleted]);
     cases.push(['deleted planet', bob, deleted]);
     cases.push(['unknown planet', alice, 2147483000]);

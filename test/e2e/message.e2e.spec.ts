@@ -1,6 +1,9 @@
 import { DataSource } from 'typeorm';
-import { createUser, UserFixture } from '../factories/user.factory';
-import { createPlanet, setMembership } from '../helpers/socket-fixtures';
+import { MembershipStatus } from '../../src/common/membership/membership';
+import { MediaKind, MediaStatus } from '../../src/modules/media/media.enums';
+import { Message } from '../../src/modules/message/message.entity';
+import { MessageType } from '../../src/modules/message/message.enums';
+import { buildWorld, createMedia, createUser, planetWith, setPlanetState, UserFixture } from '../factories';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
 describe('messages over REST', () => {
@@ -18,8 +21,8 @@ describe('messages over REST', () => {
   beforeAll(async () => {
     t = await startTestApp({ tag: 'message' });
     [alice, bob, carol, outsider] = await Promise.all([createUser(t.env), createUser(t.env), createUser(t.env), createUser(t.env)]);
-    planetId = await createPlanet(alice.user.id, [bob.user.id, carol.user.id]);
-    otherPlanetId = await createPlanet(outsider.user.id, [alice.user.id]);
+    planetId = await planetWith(alice, [bob, carol]);
+    otherPlanetId = await planetWith(outsider, [alice]);
   });
   afterAll(async () => {
     await t.close();
@@ -84,8 +87,44 @@ describe('messages over REST', () => {
     await send(bob, { content: 'elsewhere', clientId: 'c-1' }, otherPlanetId).expect(403);
   });
 
+  it('answers 409 on clientId when the sender already used it in another planet of theirs, and stores nothing', async () => {
+    const second = await planetWith(alice, [bob]); // bob is an ACTIVE member of both planets
+    const first = await send(bob, { content: 'here', clientId: 'shared-1' }).expect(201);
+    const res = await send(bob, { content: 'there', clientId: 'shared-1' }, second).expect(409);
+    expect(res.body).toMatchObject({ statusCode: 409, details: [{ field: 'clientId' }] });
+    expect((await list(bob, '', second).expect(200)).body.data).toEqual([]);
+    // the same clientId in the first planet is still the idempotent resend
+    expect((await send(bob, { content: 'here', clientId: 'shared-1' }).expect(201)).body.id).toBe(first.body.id);
+  });
+
+  it('sends with mediaIds: attachments in request order, the type from the first kind, file names searchable', async () => {
+    const photo = await createMedia(bob, { fileName: 'Haeundae-Sunset.JPG' });
+    const doc = await createMedia(bob, { kind: MediaKind.FILE, fileName: '일정표.pdf', mimeType: 'application/pdf', status: MediaStatus.READY });
+    const res = await send(bob, { mediaIds: [photo.id, doc.id, photo.id] }).expect(201);
+    expect(res.body).toMatchObject({
+      type: MessageType.IMAGE,
+      content: null,
+      attachments: [
+        { mediaId: photo.id, kind: MediaKind.IMAGE, fileName: 'Haeundae-Sunset.JPG', mimeType: 'image/jpeg' },
+        { mediaId: doc.id, kind: MediaKind.FILE, fileName: '일정표.pdf', mimeType: 'application/pdf' },
+      ],
+    });
+    const stored = await Message.findOneByOrFail({ id: res.body.id });
+    expect(stored.searchableText).toBe('haeundae-sunset.jpg 일정표.pdf');
+    const hits = (await t.http.get('/api/v1/messages/search').query({ query: '일정표', planetId }).set(bob.auth).expect(200)).body.data;
+    expect(hits.map((h: { id: string }) => h.id)).toEqual([res.body.id]);
+
+    // someone else's media, media not uploaded yet, and unknown ids are refused, naming the field
+    const carols = await createMedia(carol);
+    const pending = await createMedia(bob, { status: MediaStatus.PENDING });
+    for (const mediaIds of [[carols.id], [pending.id], [photo.id, 999999]]) {
+      const bad = await send(bob, { content: 'with media', mediaIds }).expect(400);
+      expect(bad.body.details[0].field).toBe('mediaIds');
+    }
+  });
+
   it('pages with before / after on the id, newest first and oldest first, with hasMore', async () => {
-    const planet = await createPlanet(alice.user.id, [bob.user.id]);
+    const planet = await planetWith(alice, [bob]);
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) ids.push((await send(alice, { content: `m${i}` }, planet).expect(201)).body.id);
     const latest = await list(alice, '?limit=3', planet).expect(200);
@@ -130,7 +169,7 @@ describe('messages over REST', () => {
   });
 
   it('counts reads, unread and replies per message in lists', async () => {
-    const planet = await createPlanet(alice.user.id, [bob.user.id, carol.user.id]);
+    const planet = await planetWith(alice, [bob, carol]);
     const m1 = (await send(alice, { content: 'one' }, planet).expect(201)).body.id;
     const m2 = (await send(bob, { content: 'two', replyToMessageId: m1 }, planet).expect(201)).body.id;
     await send(carol, { content: 'three', replyToMessageId: m1 }, planet).expect(201);
@@ -153,10 +192,10 @@ describe('messages over REST', () => {
   });
 
   it('stops a member who left from sending or listing', async () => {
-    const planet = await createPlanet(alice.user.id, [bob.user.id]);
-    await setMembership(planet, bob.user.id, 'LEFT');
-    await send(bob, { content: 'still here?' }, planet).expect(403);
-    await list(bob, '', planet).expect(403);
+    const world = await buildWorld({ host: alice, members: [bob] });
+    await setPlanetState(world, world.planet, bob, MembershipStatus.LEFT);
+    await send(bob, { content: 'still here?' }, world.planet.id).expect(403);
+    await list(bob, '', world.planet.id).expect(403);
   });
 
   it('requires a token', async () => {

@@ -5,9 +5,7 @@ import { Message } from '../../src/modules/message/message.entity';
 import { PlanetUser } from '../../src/modules/planet/planet-user.entity';
 import { Planet } from '../../src/modules/planet/planet.entity';
 import { TravelVisibility } from '../../src/modules/travel/travel.enums';
-import { createPlanet, joinPlanet } from '../factories/planet.factory';
-import { addMember, createTravel } from '../factories/travel.factory';
-import { createUser, UserFixture } from '../factories/user.factory';
+import { addMember, createMessage, createPlanet, createTravel, createUser, joinPlanet, UserFixture } from '../factories';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
 const API = '/api/v1';
@@ -20,8 +18,7 @@ describe('planets over HTTP', () => {
   let outsider: UserFixture;
   let events: MembershipEvent[];
 
-  const say = (planetId: number, sender: UserFixture, content: string): Promise<Message> =>
-    Message.create({ planetId, senderId: sender.user.id, content, searchableText: content }).save();
+  const say = (planetId: number, sender: UserFixture, content: string) => createMessage({ id: planetId }, sender, content);
 
   beforeAll(async () => {
     t = await startTestApp({ tag: 'planets' });
@@ -175,7 +172,7 @@ describe('planets over HTTP', () => {
 
       const m1 = await say(busy.id, host, '안녕하세요');
       await say(busy.id, me, '반가워요');
-      await MessageReadReceipt.create({ planetId: busy.id, userId: me.user.id, lastReadMessageId: m1.id }).save();
+      await MessageReadReceipt.advance([{ planetId: busy.id, userId: me.user.id, messageId: BigInt(m1.id) }]);
       await say(busy.id, host, '부산역에서 만나요');
       const last = await say(busy.id, host, '10시에요');
       await say(other.id, host, 'not for me');
@@ -193,7 +190,7 @@ describe('planets over HTTP', () => {
       const travel = await createTravel(me);
       const planet = await createPlanet(travel, me);
       const m = await say(planet.id, me, '비밀');
-      await Message.softRemove(m);
+      await Message.softDeleteById(m.id);
       const res = await t.http.get(`${API}/planets`).set(me.auth).expect(200);
       expect(res.body.data[0].lastMessage).toMatchObject({ id: m.id, deleted: true, content: null });
     });
@@ -216,7 +213,7 @@ describe('planets over HTTP', () => {
       await say(first.id, few, 'hi');
       for (let i = 0; i < 8; i++) {
         const p = await createPlanet(travel, many);
-        await say(p.id, few, `msg ${i}`);
+        await say(p.id, many, `msg ${i}`);
       }
       const one = await countQueries(few);
       const eight = await countQueries(many);

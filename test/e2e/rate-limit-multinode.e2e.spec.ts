@@ -1,8 +1,7 @@
 import Redis from 'ioredis';
-import { createUser, FACTORY_PASSWORD, UserFixture } from '../factories/user.factory';
+import { FACTORY_PASSWORD, createUser, planetWith, type UserFixture } from '../factories';
 import { AppProcess, startAppProcess } from '../helpers/app-process';
 import { ClientSocket, connectSocket, emitAck } from '../helpers/socket';
-import { createPlanet } from '../helpers/socket-fixtures';
 import { openSuiteDb, SuiteDb } from '../helpers/test-db';
 
 /**
@@ -35,7 +34,7 @@ describe('rate limits across two app instances sharing Redis', () => {
     };
     nodes = await Promise.all([0, 1].map(() => startAppProcess({ database: db.name, redisKeyPrefix: prefix, env })));
     [alice, bob] = await Promise.all([createUser(db.env), createUser(db.env)]);
-    planetId = await createPlanet(alice.user.id, [bob.user.id]);
+    planetId = await planetWith(alice, [bob]);
   }, 120_000);
   afterAll(async () => {
     for (const s of sockets) s.close();

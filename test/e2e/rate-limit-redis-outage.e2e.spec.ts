@@ -1,10 +1,9 @@
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { RedisService } from '../../src/infrastructure/redis/redis.service';
-import { createUser, FACTORY_PASSWORD, UserFixture } from '../factories/user.factory';
+import { FACTORY_PASSWORD, createUser, planetWith, type UserFixture } from '../factories';
 import { PrivateRedis } from '../helpers/redis-server';
 import { sleep } from '../helpers/socket';
-import { createPlanet } from '../helpers/socket-fixtures';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
 /**
@@ -34,7 +33,7 @@ describe('rate limits while Redis is away', () => {
     redis = await PrivateRedis.start();
     t = await startTestApp({ tag: 'rlredis', env: { REDIS_PORT: String(redis.port), RATE_LIMIT_SEND: '2/60s', RATE_LIMIT_AUTH_IP: '2/60s' } });
     alice = await createUser(t.env);
-    planetId = await createPlanet(alice.user.id);
+    planetId = await planetWith(alice);
   });
   afterAll(async () => {
     warn.mockRestore();

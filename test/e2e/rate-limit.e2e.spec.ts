@@ -1,8 +1,7 @@
 import { DataSource } from 'typeorm';
 import { User } from '../../src/modules/user/user.entity';
-import { createUser, FACTORY_PASSWORD, UserFixture } from '../factories/user.factory';
+import { FACTORY_PASSWORD, createUser, planetWith, type UserFixture } from '../factories';
 import { ClientSocket, connectSocket, emitAck, sleep, SocketRecorder } from '../helpers/socket';
-import { createPlanet } from '../helpers/socket-fixtures';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
 interface ErrorAck {
@@ -56,7 +55,7 @@ describe('rate limits (one node)', () => {
   beforeAll(async () => {
     t = await startTestApp({ tag: 'ratelimit', env: LIMITS });
     [alice, bob, carol, dave] = await Promise.all([createUser(t.env), createUser(t.env), createUser(t.env), createUser(t.env)]);
-    planetId = await createPlanet(alice.user.id, [bob.user.id, carol.user.id, dave.user.id]);
+    planetId = await planetWith(alice, [bob, carol, dave]);
   });
   afterAll(async () => {
     for (const s of sockets) s.close();

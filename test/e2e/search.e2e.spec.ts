@@ -1,9 +1,8 @@
 import { Message } from '../../src/modules/message/message.entity';
-import { PlanetUser } from '../../src/modules/planet/planet-user.entity';
-import { Planet } from '../../src/modules/planet/planet.entity';
-import { Travel } from '../../src/modules/travel/travel.entity';
+import type { Planet } from '../../src/modules/planet/planet.entity';
+import type { Travel } from '../../src/modules/travel/travel.entity';
 import { MembershipStatus, TravelVisibility } from '../../src/modules/travel/travel.enums';
-import { createUser, UserFixture } from '../factories/user.factory';
+import { buildWorld, createMessage, createUser, setPlanetState, UserFixture } from '../factories';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
 describe('GET /api/v1/messages/search', () => {
@@ -21,26 +20,17 @@ describe('GET /api/v1/messages/search', () => {
     t = await startTestApp({ tag: 'searche2e' });
     me = await createUser(t.env, { nickname: '민지' });
     other = await createUser(t.env, { nickname: '준호' });
-    const travel = await Travel.create({ title: '부산 여행', visibility: TravelVisibility.PRIVATE, createdById: me.user.id }).save();
-    foreignTravel = await Travel.create({ title: '도쿄', visibility: TravelVisibility.PRIVATE, createdById: other.user.id }).save();
-    mine = await Planet.create({ travelId: travel.id, name: '전체방', createdById: me.user.id }).save();
-    left = await Planet.create({ travelId: travel.id, name: '나간방', createdById: me.user.id }).save();
-    foreign = await Planet.create({ travelId: foreignTravel.id, name: '남의방', createdById: other.user.id }).save();
-    await PlanetUser.save([
-      PlanetUser.create({ planetId: mine.id, userId: me.user.id }),
-      PlanetUser.create({ planetId: mine.id, userId: other.user.id }),
-      PlanetUser.create({ planetId: left.id, userId: me.user.id, status: MembershipStatus.LEFT }),
-      PlanetUser.create({ planetId: foreign.id, userId: other.user.id }),
-    ]);
-    const msg = (planetId: number, senderId: number, content: string) => Message.create({ planetId, senderId, content, attachments: [] });
-    await Message.save([
-      msg(mine.id, other.user.id, '내일 부산에서 만나요!'),
-      msg(mine.id, me.user.id, 'KTX타고 Busan 가요'),
-      msg(left.id, other.user.id, '부산 숙소 정했어요'),
-      msg(foreign.id, other.user.id, '부산 말고 도쿄'),
-    ]);
-    const gone = await msg(mine.id, other.user.id, '부산 삭제될 메시지').save();
-    await gone.softRemove();
+    const ours = await buildWorld({ host: me, members: [other], planets: ['전체방', '나간방'], travel: { title: '부산 여행', visibility: TravelVisibility.PRIVATE } });
+    const theirs = await buildWorld({ host: other, planets: ['남의방'], travel: { title: '도쿄', visibility: TravelVisibility.PRIVATE } });
+    [mine, left] = ours.planets;
+    [foreign, foreignTravel] = [theirs.planet, theirs.travel];
+    await createMessage(mine, other, '내일 부산에서 만나요!');
+    await createMessage(mine, me, 'KTX타고 Busan 가요');
+    await createMessage(left, other, '부산 숙소 정했어요');
+    await createMessage(foreign, other, '부산 말고 도쿄');
+    await setPlanetState(ours, left, me, MembershipStatus.LEFT);
+    const gone = await createMessage(mine, other, '부산 삭제될 메시지');
+    await Message.softDeleteById(gone.id);
   });
 
   afterAll(async () => {

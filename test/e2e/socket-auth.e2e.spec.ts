@@ -2,9 +2,9 @@ import { JwtService } from '@nestjs/jwt';
 import { DomainEvents } from '../../src/common/events/domain-events';
 import { MessageBroadcaster } from '../../src/modules/message/gateway/message-broadcaster';
 import type { ChatServer } from '../../src/modules/message/gateway/socket-events';
-import { createUser, UserFixture } from '../factories/user.factory';
+import { MembershipStatus } from '../../src/common/membership/membership';
+import { buildWorld, createUser, setPlanetState, UserFixture, World } from '../factories';
 import { ClientSocket, connectSocket, emitAck, sleep, SocketRecorder } from '../helpers/socket';
-import { createPlanet, setMembership } from '../helpers/socket-fixtures';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
 interface MessageEvent {
@@ -18,6 +18,7 @@ describe('Socket.IO handshake: rooms and token lifetime', () => {
   let carol: UserFixture;
   let dave: UserFixture;
   let planetId: number;
+  let world: World;
   let a: SocketRecorder;
   const sockets: ClientSocket[] = [];
   /** Users whose handshake waits (after authentication and room joins) until released. */
@@ -51,7 +52,8 @@ describe('Socket.IO handshake: rooms and token lifetime', () => {
   beforeAll(async () => {
     node = await startTestApp({ tag: 'sockauth' });
     [alice, carol, dave] = await Promise.all([createUser(node.env), createUser(node.env), createUser(node.env)]);
-    planetId = await createPlanet(alice.user.id, [dave.user.id]);
+    world = await buildWorld({ host: alice, members: [dave] });
+    planetId = world.planet.id;
     const broadcaster: unknown = node.app.get(MessageBroadcaster);
     const server = (broadcaster as { server: ChatServer }).server; // the gateway's server
     server.use((socket, next) => {
@@ -69,7 +71,7 @@ describe('Socket.IO handshake: rooms and token lifetime', () => {
 
   it('puts a socket in a planet joined while its handshake was in flight', async () => {
     const c = await connectDuringMove(carol, async () => {
-      await setMembership(planetId, carol.user.id, 'ACTIVE');
+      await setPlanetState(world, world.planet, carol, MembershipStatus.ACTIVE);
       membershipChanged(carol.user.id, true);
     });
     const m = (await emitAck<{ message: MessageEvent }>(a.socket, 'message:send', { planetId, content: 'hello carol' })).message;
@@ -78,7 +80,7 @@ describe('Socket.IO handshake: rooms and token lifetime', () => {
 
   it('takes a socket out of a planet left while its handshake was in flight', async () => {
     const d = await connectDuringMove(dave, async () => {
-      await setMembership(planetId, dave.user.id, 'LEFT');
+      await setPlanetState(world, world.planet, dave, MembershipStatus.LEFT);
       membershipChanged(dave.user.id, false);
     });
     const m = (await emitAck<{ message: MessageEvent }>(a.socket, 'message:send', { planetId, content: 'bye dave' })).message;

@@ -1,9 +1,9 @@
 import Redis from 'ioredis';
-import { DomainEvents } from '../../src/common/events/domain-events';
-import { createUser, UserFixture } from '../factories/user.factory';
+import request from 'supertest';
+import { buildWorld, createUser, planetWith, UserFixture, World } from '../factories';
+import { AppProcess, startAppProcesses } from '../helpers/app-process';
 import { ClientSocket, connectSocket, emitAck, sleep, SocketRecorder } from '../helpers/socket';
-import { createPlanet, setMembership } from '../helpers/socket-fixtures';
-import { startTestApp, TestApp } from '../helpers/test-app';
+import { openSuiteDb, SuiteDb } from '../helpers/test-db';
 
 interface MessageEvent {
   id: string;
@@ -12,9 +12,16 @@ interface MessageEvent {
   deleted: boolean;
 }
 
+/**
+ * Two app nodes, each its own OS process (startAppProcess: its own DataSource, caches and timers),
+ * on one database and one Redis key prefix. This process only builds data (test/factories on its
+ * own DataSource) and talks to the nodes over HTTP and Socket.IO, as clients do.
+ */
 describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s adapter)', (adapter) => {
-  let node1: TestApp;
-  let node2: TestApp;
+  let db: SuiteDb;
+  let node1: AppProcess;
+  let node2: AppProcess;
+  let world: World;
   let alice: UserFixture; // on node 1
   let bob: UserFixture; // on node 2
   let outsider: UserFixture; // sockets on both nodes, never a member
@@ -26,29 +33,32 @@ describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s 
   let o1: SocketRecorder;
   let o2: SocketRecorder;
 
-  const open = async (t: TestApp, u: UserFixture) => {
+  const http = (node: AppProcess) => request(node.url);
+  const open = async (t: AppProcess, u: UserFixture) => {
     const s = await connectSocket(t.url, u.token);
     sockets.push(s);
     return new SocketRecorder(s);
   };
 
   beforeAll(async () => {
-    node1 = await startTestApp({ tag: 'socket', env: { SOCKET_ADAPTER: adapter } });
-    node2 = await startTestApp({ database: node1.env.DATABASE_NAME, env: { SOCKET_ADAPTER: adapter } });
-    [alice, bob, outsider, carol] = await Promise.all([createUser(node1.env), createUser(node1.env), createUser(node1.env), createUser(node1.env)]);
-    planetId = await createPlanet(alice.user.id, [bob.user.id]);
+    db = await openSuiteDb('socket');
+    [node1, node2] = await startAppProcesses(2, { database: db.env.DATABASE_NAME, env: { SOCKET_ADAPTER: adapter } });
+    expect(node1.pid).not.toBe(node2.pid);
+    [alice, bob, outsider, carol] = await Promise.all([createUser(db.env), createUser(db.env), createUser(db.env), createUser(db.env)]);
+    world = await buildWorld({ host: alice, members: [bob] });
+    planetId = world.planet.id;
     a = await open(node1, alice);
     b = await open(node2, bob);
     o1 = await open(node1, outsider);
     o2 = await open(node2, outsider);
-  });
+  }, 180_000); // two ts-node boots on a busy machine
   afterEach(() => {
     for (const r of [a, b, o1, o2]) r?.clear();
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
-    await node2?.close();
-    await node1?.close();
+    await Promise.all([node2?.stop(), node1?.stop()]);
+    await db?.close();
   });
 
   it('refuses a connection without a token or with a bad one, saying why', async () => {
@@ -69,11 +79,11 @@ describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s 
   });
 
   it('broadcasts REST sends, edits and deletes to sockets on the other node', async () => {
-    const sent = await node2.http.post(`/api/v1/planets/${planetId}/messages`).set(bob.auth).send({ content: 'via REST' }).expect(201);
+    const sent = await http(node2).post(`/api/v1/planets/${planetId}/messages`).set(bob.auth).send({ content: 'via REST' }).expect(201);
     await a.next<MessageEvent>('message:new', (m) => m.id === sent.body.id);
-    await node1.http.patch(`/api/v1/messages/${sent.body.id}`).set(bob.auth).send({ content: 'edited' }).expect(200);
+    await http(node1).patch(`/api/v1/messages/${sent.body.id}`).set(bob.auth).send({ content: 'edited' }).expect(200);
     expect(await b.next<MessageEvent>('message:updated', (m) => m.id === sent.body.id)).toMatchObject({ content: 'edited' });
-    await node1.http.delete(`/api/v1/messages/${sent.body.id}`).set(bob.auth).expect(204);
+    await http(node1).delete(`/api/v1/messages/${sent.body.id}`).set(bob.auth).expect(204);
     expect(await a.next('message:deleted')).toEqual({ id: sent.body.id, planetId, changeSeq: expect.stringMatching(/^\d+$/) });
     expect(await b.next('message:deleted')).toEqual({ id: sent.body.id, planetId, changeSeq: expect.stringMatching(/^\d+$/) });
     await sleep(150);
@@ -104,7 +114,7 @@ describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s 
     expect(await emitAck(b.socket, 'message:read', { planetId, messageId: m2 })).toEqual({ ok: true });
     await sleep(300);
     expect(a.of('receipt:updated')).toHaveLength(1);
-    const list = await node1.http.get(`/api/v1/planets/${planetId}/messages?limit=2`).set(alice.auth).expect(200);
+    const list = await http(node1).get(`/api/v1/planets/${planetId}/messages?limit=2`).set(alice.auth).expect(200);
     expect(list.body.data.map((m: { readCount: number; unreadCount: number }) => [m.readCount, m.unreadCount])).toEqual([[1, 0], [1, 0]]);
     expect(o1.of('receipt:updated').length + o2.of('receipt:updated').length).toBe(0);
   });
@@ -113,16 +123,16 @@ describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s 
     const c1 = await open(node1, carol);
     const c2 = await open(node2, carol);
     const ids = [c1.socket.id, c2.socket.id];
-    await setMembership(planetId, carol.user.id, 'ACTIVE');
-    node1.app.get(DomainEvents).emit('planet.membership.changed', { planetId, userId: carol.user.id, active: true });
+    // Real routes on node 1: the service emits planet.membership.changed, the broadcaster moves every node's sockets.
+    await http(node1).post(`/api/v1/travels/${world.travel.id}/join`).set(carol.auth).expect(200);
+    await http(node1).post(`/api/v1/planets/${planetId}/join`).set(carol.auth).expect(200);
     await sleep(200);
     const joined = (await emitAck<{ message: MessageEvent }>(a.socket, 'message:send', { planetId, content: 'welcome carol' })).message;
     await c1.next<MessageEvent>('message:new', (m) => m.id === joined.id);
     await c2.next<MessageEvent>('message:new', (m) => m.id === joined.id);
     expect(await emitAck(c2.socket, 'message:send', { planetId, content: 'thanks' })).toMatchObject({ ok: true });
 
-    await setMembership(planetId, carol.user.id, 'LEFT');
-    node2.app.get(DomainEvents).emit('planet.membership.changed', { planetId, userId: carol.user.id, active: false });
+    await http(node2).post(`/api/v1/planets/${planetId}/leave`).set(carol.auth).expect(204);
     await sleep(200);
     c1.clear();
     c2.clear();
@@ -136,7 +146,7 @@ describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s 
   });
 
   it('answers bad input with an error ack and keeps the socket up', async () => {
-    const other = await createPlanet(outsider.user.id, []);
+    const other = await planetWith(outsider);
     const foreign = (await emitAck<{ message: MessageEvent }>(o1.socket, 'message:send', { planetId: other, content: 'x' })).message;
     const cases: [unknown, number][] = [
       [{ planetId: other, content: 'not mine' }, 403],
@@ -158,7 +168,7 @@ describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s 
     a.socket.emit('no:such:event', { planetId });
     a.socket.emit('typing:start', 'garbage');
     expect(await emitAck(a.socket, 'message:send', { planetId, content: 'still alive' })).toMatchObject({ ok: true });
-    const list = await node1.http.get(`/api/v1/planets/${planetId}/messages?limit=100`).set(alice.auth).expect(200);
+    const list = await http(node1).get(`/api/v1/planets/${planetId}/messages?limit=100`).set(alice.auth).expect(200);
     expect(list.body.data.filter((m: MessageEvent) => m.content === 'not mine' || m.content === 'reply')).toEqual([]);
   });
 
@@ -168,7 +178,7 @@ describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s 
     extra.emit('message:send', { planetId, content: 'huge '.repeat(250_000) });
     expect(await closed).toBe('transport close');
     expect(await emitAck(a.socket, 'message:send', { planetId, content: 'server still up' })).toMatchObject({ ok: true });
-    const list = await node1.http.get(`/api/v1/planets/${planetId}/messages?limit=5`).set(alice.auth).expect(200);
+    const list = await http(node1).get(`/api/v1/planets/${planetId}/messages?limit=5`).set(alice.auth).expect(200);
     expect(list.body.data.some((m: MessageEvent) => m.content?.startsWith('huge'))).toBe(false);
   });
 
@@ -188,18 +198,18 @@ describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s 
     for (let i = 0; i < 3; i++) missed.push((await emitAck<{ message: MessageEvent }>(a.socket, 'message:send', { planetId, content: `missed ${i}` })).message.id);
     b.socket.connect();
     await new Promise<void>((r) => b.socket.once('connect', () => r()));
-    const res = await node2.http.get(`/api/v1/planets/${planetId}/messages?after=${lastSeen}`).set(bob.auth).expect(200);
+    const res = await http(node2).get(`/api/v1/planets/${planetId}/messages?after=${lastSeen}`).set(bob.auth).expect(200);
     expect(res.body.data.map((m: MessageEvent) => m.id)).toEqual(missed);
     const live = (await emitAck<{ message: MessageEvent }>(a.socket, 'message:send', { planetId, content: 'live again' })).message;
     await b.next<MessageEvent>('message:new', (m) => m.id === live.id);
   });
 
   it('keeps serving its own sockets when its Redis connections drop, and fans out again after reconnecting', async () => {
-    const admin = new Redis({ host: node1.env.REDIS_HOST, port: node1.env.REDIS_PORT, lazyConnect: true });
+    const admin = new Redis({ host: db.env.REDIS_HOST, port: db.env.REDIS_PORT, lazyConnect: true });
     try {
       await admin.connect();
       const list = (await admin.client('LIST')) as string;
-      const tag = node1.env.REDIS_KEY_PREFIX.replace(/[^\w:.-]/g, '_');
+      const tag = db.env.REDIS_KEY_PREFIX.replace(/[^\w:.-]/g, '_');
       const ids = list
         .split('\n')
         .filter((line) => line.includes(`name=connecto-socket-`) && line.includes(tag))

@@ -1,9 +1,9 @@
-import { createUser, UserFixture } from '../factories/user.factory';
-import { createPlanet, joinPlanet } from '../factories/planet.factory';
-import { addMember, createTravel } from '../factories/travel.factory';
+import request from 'supertest';
+import { buildWorld, createUser, UserFixture } from '../factories';
+import { AppProcess, startAppProcesses } from '../helpers/app-process';
 import { PrivateRedis } from '../helpers/redis-server';
 import { ClientSocket, connectSocket, emitAck, sleep, SocketRecorder } from '../helpers/socket';
-import { startTestApp, TestApp } from '../helpers/test-app';
+import { openSuiteDb, SuiteDb } from '../helpers/test-db';
 
 interface MessageEvent {
   id: string;
@@ -14,12 +14,14 @@ interface MessageEvent {
 /**
  * Redis goes away under two nodes (a private redis-server, never the shared one) while sockets
  * come and go: the process must stay up, keep serving its own sockets, and after Redis returns
- * fan out again with rooms that match the memberships changed meanwhile.
+ * fan out again with rooms that match the memberships changed meanwhile. Each node is its own OS
+ * process (startAppProcess); an unhandled rejection would end it, so "still running" is checked.
  */
 describe.each(['sharded', 'classic'])('Socket.IO through a Redis outage (%s adapter)', (adapter) => {
   let redis: PrivateRedis | undefined;
-  let node1: TestApp | undefined;
-  let node2: TestApp | undefined;
+  let db: SuiteDb | undefined;
+  let node1: AppProcess | undefined;
+  let node2: AppProcess | undefined;
   let alice: UserFixture; // node 1
   let bob: UserFixture; // node 2
   let dave: UserFixture; // node 2, leaves the planet on node 1 during the outage
@@ -29,10 +31,11 @@ describe.each(['sharded', 'classic'])('Socket.IO through a Redis outage (%s adap
   let a: SocketRecorder;
   let b: SocketRecorder;
   let d: SocketRecorder;
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  /** Nodes that have exited (an unhandled rejection or a crash), with their output. */
+  const crashed = () => [node1, node2].filter((n) => n && (n.child.exitCode !== null || n.child.signalCode !== null)).map((n) => n!.output());
+  const http = (node: AppProcess) => request(node.url);
 
-  const open = async (t: TestApp, u: UserFixture) => {
+  const open = async (t: AppProcess, u: UserFixture) => {
     const s = await connectSocket(t.url, u.token);
     sockets.push(s);
     return new SocketRecorder(s);
@@ -52,29 +55,23 @@ describe.each(['sharded', 'classic'])('Socket.IO through a Redis outage (%s adap
   };
 
   beforeAll(async () => {
-    process.on('unhandledRejection', onUnhandled);
     redis = await PrivateRedis.start();
+    db = await openSuiteDb('outage');
     const env = { SOCKET_ADAPTER: adapter, REDIS_PORT: String(redis.port) };
-    node1 = await startTestApp({ tag: 'outage', env });
-    node2 = await startTestApp({ database: node1.env.DATABASE_NAME, env });
-    [alice, bob, dave, ...churn] = await Promise.all(Array.from({ length: 7 }, () => createUser(node1!.env)));
-    const travel = await createTravel(alice);
-    for (const u of [bob, dave]) await addMember(travel, u);
-    const planet = await createPlanet(travel, alice);
-    planetId = planet.id;
-    for (const u of [bob, dave]) await joinPlanet(planet, u);
+    [node1, node2] = await startAppProcesses(2, { database: db.env.DATABASE_NAME, env });
+    [alice, bob, dave, ...churn] = await Promise.all(Array.from({ length: 7 }, () => createUser(db!.env)));
+    planetId = (await buildWorld({ host: alice, members: [bob, dave] })).planet.id;
     a = await open(node1, alice);
     b = await open(node2, bob);
     d = await open(node2, dave);
     expect(await crossNode()).toBeDefined();
-  });
+  }, 180_000); // two ts-node boots on a busy machine
   afterAll(async () => {
-    process.off('unhandledRejection', onUnhandled);
     for (const s of sockets) s.close();
     try {
       await redis?.start(); // lets the apps close their Redis connections cleanly
-      await node2?.close();
-      await node1?.close();
+      await Promise.all([node2?.stop(), node1?.stop()]);
+      await db?.close();
     } finally {
       await redis?.stop();
     }
@@ -93,9 +90,9 @@ describe.each(['sharded', 'classic'])('Socket.IO through a Redis outage (%s adap
     }
 
     // dave leaves the planet on node 1: the socketsLeave for his socket on node 2 cannot cross.
-    await node1!.http.post(`/api/v1/planets/${planetId}/leave`).set(dave.auth).expect(204);
+    await http(node1!).post(`/api/v1/planets/${planetId}/leave`).set(dave.auth).expect(204);
 
-    const viaRest = await node1!.http.post(`/api/v1/planets/${planetId}/messages`).set(alice.auth).send({ content: 'REST during the outage' }).expect(201);
+    const viaRest = await http(node1!).post(`/api/v1/planets/${planetId}/messages`).set(alice.auth).send({ content: 'REST during the outage' }).expect(201);
     await a.next<MessageEvent>('message:new', (m) => m.id === viaRest.body.id);
     const viaSocket = await send(a, 'socket during the outage');
     await a.next<MessageEvent>('message:new', (m) => m.id === viaSocket.id);
@@ -104,10 +101,10 @@ describe.each(['sharded', 'classic'])('Socket.IO through a Redis outage (%s adap
 
     await sleep(2500); // past maxRetriesPerRequest of every command sent meanwhile
 
-    expect(unhandled.map((r) => String((r as Error)?.stack ?? r))).toEqual([]);
+    expect(crashed()).toEqual([]);
     for (const node of [node1!, node2!]) {
-      await node.http.get('/health').expect(200);
-      const ready = await node.http.get('/health/ready').expect(503);
+      await http(node).get('/health').expect(200);
+      const ready = await http(node).get('/health/ready').expect(503);
       expect(ready.body.message).toMatch(/redis/);
     }
     expect(a.socket.connected && b.socket.connected && d.socket.connected).toBe(true);
@@ -115,7 +112,7 @@ describe.each(['sharded', 'classic'])('Socket.IO through a Redis outage (%s adap
     const started = Date.now();
     const still = await send(a, 'still serving');
     await a.next<MessageEvent>('message:new', (m) => m.id === still.id);
-    const restSent = await node2!.http.post(`/api/v1/planets/${planetId}/messages`).set(bob.auth).send({ content: 'REST still serving' }).expect(201);
+    const restSent = await http(node2!).post(`/api/v1/planets/${planetId}/messages`).set(bob.auth).send({ content: 'REST still serving' }).expect(201);
     await b.next<MessageEvent>('message:new', (m) => m.id === restSent.body.id);
     expect(Date.now() - started).toBeLessThan(1000);
   });
@@ -125,7 +122,7 @@ describe.each(['sharded', 'classic'])('Socket.IO through a Redis outage (%s adap
     for (const node of [node1!, node2!]) {
       let status = 0;
       for (let i = 0; i < 60 && status !== 200; i++) {
-        status = (await node.http.get('/health/ready')).status;
+        status = (await http(node).get('/health/ready')).status;
         if (status !== 200) await sleep(250);
       }
       expect(status).toBe(200);
@@ -138,6 +135,6 @@ describe.each(['sharded', 'classic'])('Socket.IO through a Redis outage (%s adap
     await sleep(300);
     expect(d.of<MessageEvent>('message:new').filter((m) => m.planetId === planetId)).toEqual([]);
     expect(await emitAck(d.socket, 'message:send', { planetId, content: 'still in?' })).toMatchObject({ ok: false, error: { statusCode: 403 } });
-    expect(unhandled.map((r) => String((r as Error)?.stack ?? r))).toEqual([]);
+    expect(crashed()).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import { Message } from '../../src/modules/message/message.entity';
+import type { MessageRecord } from '../../src/modules/message/queries/message-row';
 import { MessageAttachment, MessageType } from '../../src/modules/message/message.enums';
+import { idOf, UserRef } from './ref';
 
-type UserRef = { id: number } | { user: { id: number } };
-const idOf = (u: UserRef): number => ('user' in u ? u.user.id : u.id);
 
 export interface MessageOverrides {
   replyTo?: { id: string };
@@ -15,7 +15,7 @@ export interface MessageOverrides {
  * app uses (membership and reply checks, searchable text, search vector by trigger). Throws when
  * the app would refuse it, so a test never builds on a message that could not exist.
  */
-export async function createMessage(planet: { id: number }, sender: UserRef, content: string | null, overrides: MessageOverrides = {}): Promise<Message> {
+export async function createMessage(planet: { id: number }, sender: UserRef, content: string | null, overrides: MessageOverrides = {}): Promise<MessageRecord> {
   const outcome = await Message.insertForMember({
     planetId: planet.id,
     senderId: idOf(sender),
@@ -30,8 +30,8 @@ export async function createMessage(planet: { id: number }, sender: UserRef, con
 }
 
 /** `count` messages `prefix 1` … `prefix N`, oldest first. */
-export async function createMessages(planet: { id: number }, sender: UserRef, count: number, prefix = '메시지'): Promise<Message[]> {
-  const out: Message[] = [];
+export async function createMessages(planet: { id: number }, sender: UserRef, count: number, prefix = '메시지'): Promise<MessageRecord[]> {
+  const out: MessageRecord[] = [];
   for (let i = 1; i <= count; i++) out.push(await createMessage(planet, sender, `${prefix} ${i}`));
   return out;
 }

@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { TravelUser } from '../../src/modules/travel/travel-user.entity';
 import { Travel, TravelInput } from '../../src/modules/travel/travel.entity';
 import { TravelRole, TravelVisibility } from '../../src/modules/travel/travel.enums';
+import { idOf, UserRef } from './ref';
 
-type UserRef = { id: number } | { user: { id: number } };
-const idOf = (u: UserRef): number => ('user' in u ? u.user.id : u.id);
 
 /**
  * A travel hosted by `host` (a user or a createUser() fixture), through Travel.createWithHost,

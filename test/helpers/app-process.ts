@@ -93,3 +93,17 @@ export async function startAppProcess(opts: AppProcessOptions): Promise<AppProce
     },
   };
 }
+
+/**
+ * Starts `count` nodes side by side on one database (and Redis key prefix). If any fails to get
+ * ready, the others are stopped before the error is thrown, so no process outlives the test.
+ */
+export async function startAppProcesses(count: number, opts: AppProcessOptions): Promise<AppProcess[]> {
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startAppProcess({ readyTimeoutMs: 120_000, ...opts })));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.filter((r) => r.status === 'fulfilled').map((r) => r.value.stop()));
+    throw failed.reason;
+  }
+  return started.map((r) => (r as PromiseFulfilledResult<AppProcess>).value);
+}

@@ -2,10 +2,8 @@ import type { QueryRunner } from 'typeorm';
 import { Message } from '../../src/modules/message/message.entity';
 import { MessageType } from '../../src/modules/message/message.enums';
 import type { ChangePage } from '../../src/modules/message/queries/message-changes';
-import { createMessage } from '../factories/message.factory';
-import { createPlanet, joinPlanet } from '../factories/planet.factory';
-import { addMember, createTravel } from '../factories/travel.factory';
-import { createUser, UserFixture } from '../factories/user.factory';
+import type { MessageRecord } from '../../src/modules/message/queries/message-row';
+import { addMember, createMessage, createPlanet, createTravel, createUser, joinPlanet, type UserFixture } from '../factories';
 import { openSuiteDb, SuiteDb } from '../helpers/test-db';
 
 type Item = ChangePage['data'][number];
@@ -124,7 +122,7 @@ describe('Message.findChanges: the change feed (real PostgreSQL)', () => {
 
   it('gives the same changes in pages of 1, 2 and 3 as in one page, with hasMore on all but the last', async () => {
     const planet = await newPlanet();
-    const ms: Message[] = [];
+    const ms: MessageRecord[] = [];
     for (let i = 0; i < 7; i++) ms.push(await createMessage(planet, i % 2 ? bob : alice, `메시지 ${i}`));
     await Message.editContent(ms[0], alice.user.id, '수정 0');
     await Message.softDeleteById(ms[3].id);
@@ -238,7 +236,7 @@ describe('Message.findChanges: the change feed (real PostgreSQL)', () => {
 
   it('pages with a small limit under concurrent inserts, edits and deletes without a gap or a duplicate', async () => {
     const planet = await newPlanet();
-    const seed: Message[] = [];
+    const seed: MessageRecord[] = [];
     for (let i = 0; i < 10; i++) seed.push(await createMessage(planet, alice, `시작 ${i}`));
     const WRITERS = 4;
     const ROUNDS = 25;

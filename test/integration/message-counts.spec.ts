@@ -1,8 +1,9 @@
 import { QueryRunner } from 'typeorm';
 import { Message } from '../../src/modules/message/message.entity';
 import { MessageType } from '../../src/modules/message/message.enums';
-import { createUser, UserFixture } from '../factories/user.factory';
-import { createPlanet, setMembership } from '../helpers/socket-fixtures';
+import { MembershipStatus } from '../../src/common/membership/membership';
+import { MessageReadReceipt } from '../../src/modules/message/message-read-receipt.entity';
+import { buildWorld, createUser, planetWith, setPlanetState, UserFixture } from '../factories';
 import { openSuiteDb, SuiteDb } from '../helpers/test-db';
 
 /** Counts every SQL statement that goes through one query runner. */
@@ -18,12 +19,9 @@ async function post(planetId: number, senderId: number, content: string, replyTo
   return out.message.id;
 }
 
+/** Moves the user's read watermark forward to `messageId`, through the entity that owns the table. */
 async function setWatermark(planetId: number, userId: number, messageId: string): Promise<void> {
-  await Message.query(
-    `INSERT INTO message_read_receipt (planet_id, user_id, last_read_message_id) VALUES ($1, $2, $3)
-     ON CONFLICT (planet_id, user_id) DO UPDATE SET last_read_message_id = EXCLUDED.last_read_message_id`,
-    [planetId, userId, messageId],
-  );
+  await MessageReadReceipt.advance([{ planetId, userId, messageId: BigInt(messageId) }]);
 }
 
 describe('Message counts (findWithCounts, getReadCount, getReplyCount, findPlanetSummaries)', () => {
@@ -35,7 +33,7 @@ describe('Message counts (findWithCounts, getReadCount, getReplyCount, findPlane
   beforeAll(async () => {
     db = await openSuiteDb('msgcounts');
     members = await Promise.all(Array.from({ length: 5 }, () => createUser(db.env)));
-    planetId = await createPlanet(members[0].user.id, members.slice(1).map((m) => m.user.id));
+    planetId = await planetWith(members[0], members.slice(1));
     ids = [];
     for (let i = 0; i < 120; i++) ids.push(await post(planetId, members[i % 5].user.id, `메시지 ${i}`, i > 0 && i % 10 === 0 ? ids[0] : null));
     await setWatermark(planetId, members[1].user.id, ids[59]);
@@ -77,17 +75,18 @@ describe('Message counts (findWithCounts, getReadCount, getReplyCount, findPlane
   });
 
   it('counts only ACTIVE members: a member who left neither reads nor is unread', async () => {
-    const planet = await createPlanet(members[0].user.id, [members[1].user.id, members[2].user.id]);
+    const world = await buildWorld({ host: members[0], members: [members[1], members[2]] });
+    const planet = world.planet.id;
     const m = await post(planet, members[0].user.id, 'hello');
     await setWatermark(planet, members[1].user.id, m);
-    await setMembership(planet, members[1].user.id, 'LEFT');
+    await setPlanetState(world, world.planet, members[1], MembershipStatus.LEFT);
     const [item] = (await Message.findWithCounts(planet, { limit: 1 })).data;
     expect(item).toMatchObject({ readCount: 0, unreadCount: 1 });
     expect(await Message.getReadCount(m)).toBe(0);
   });
 
   it('does not count deleted replies', async () => {
-    const planet = await createPlanet(members[0].user.id, [members[1].user.id]);
+    const planet = await planetWith(members[0], [members[1]]);
     const root = await post(planet, members[0].user.id, 'root');
     const r1 = await post(planet, members[1].user.id, 'r1', root);
     await post(planet, members[1].user.id, 'r2', root);
@@ -97,8 +96,8 @@ describe('Message counts (findWithCounts, getReadCount, getReplyCount, findPlane
 
   it('gives each planet its unread count and last message in one statement', async () => {
     const me = members[3].user.id;
-    const quiet = await createPlanet(members[0].user.id, [me]);
-    const busy = await createPlanet(members[0].user.id, [me]);
+    const quiet = await planetWith(members[0], [{ id: me }]);
+    const busy = await planetWith(members[0], [{ id: me }]);
     const b1 = await post(busy, members[0].user.id, 'b1');
     await post(busy, me, 'mine');
     const b3 = await post(busy, members[0].user.id, 'b3');

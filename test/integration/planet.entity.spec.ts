@@ -8,7 +8,6 @@ import { createMessage } from '../factories/message.factory';
 import { createPlanet, joinPlanet } from '../factories/planet.factory';
 import { addMember, createTravel } from '../factories/travel.factory';
 import { createUser, UserFixture } from '../factories/user.factory';
-import { appError } from '../helpers/errors';
 import { openSuiteDb, SuiteDb } from '../helpers/test-db';
 
 describe('Planet statics (real PostgreSQL)', () => {
@@ -28,15 +27,20 @@ describe('Planet statics (real PostgreSQL)', () => {
   describe('createWithCreator', () => {
     it('creates the planet with its creator as ACTIVE ADMIN', async () => {
       const travel = await createTravel(host);
-      const { planet, membership } = await Planet.createWithCreator(travel.id, host.user.id, '맛집 탐방');
+      const outcome = await Planet.createWithCreator(travel.id, host.user.id, '맛집 탐방');
+      if (outcome.kind !== 'created') throw new Error(outcome.kind);
+      const { planet, membership } = outcome;
       expect(planet).toMatchObject({ travelId: travel.id, name: '맛집 탐방', createdById: host.user.id });
       expect(membership).toMatchObject({ role: PlanetRole.ADMIN, status: MembershipStatus.ACTIVE });
     });
 
-    it('refuses (403) a user who is not an ACTIVE member of the travel, and writes nothing', async () => {
+    it('refuses a user who is not an ACTIVE member of the travel (hidden when PRIVATE), and writes nothing', async () => {
       const travel = await createTravel(host);
-      expect((await appError(Planet.createWithCreator(travel.id, outsider.user.id, 'x'))).status).toBe(403);
+      expect(await Planet.createWithCreator(travel.id, outsider.user.id, 'x')).toEqual({ kind: 'not-travel-member' });
+      const hidden = await createTravel(host, { visibility: TravelVisibility.PRIVATE });
+      expect(await Planet.createWithCreator(hidden.id, outsider.user.id, 'x')).toEqual({ kind: 'not-found' });
       expect(await Planet.countBy({ travelId: travel.id })).toBe(0);
+      expect(await Planet.countBy({ travelId: hidden.id })).toBe(0);
     });
   });
 
@@ -47,12 +51,13 @@ describe('Planet statics (real PostgreSQL)', () => {
       const planet = await createPlanet(travel, host);
 
       const first = await Planet.join(planet.id, alice.user.id);
+      if (first.kind !== 'joined') throw new Error(first.kind);
       expect(first).toMatchObject({ changed: true, membership: { role: PlanetRole.MEMBER, status: MembershipStatus.ACTIVE } });
-      expect((await Planet.join(planet.id, alice.user.id)).changed).toBe(false);
+      expect(await Planet.join(planet.id, alice.user.id)).toMatchObject({ kind: 'joined', changed: false });
       expect(await Planet.leave(planet.id, alice.user.id)).toBe(true);
       expect(await Planet.leave(planet.id, alice.user.id)).toBe(false);
       const again = await Planet.join(planet.id, alice.user.id);
-      expect(again.membership.id).toBe(first.membership.id);
+      expect(again).toMatchObject({ kind: 'joined', membership: { id: first.membership.id } });
       expect(await PlanetUser.countBy({ planetId: planet.id, userId: alice.user.id })).toBe(1);
       expect(await PlanetUser.isActiveMember(planet.id, alice.user.id)).toBe(true);
     });
@@ -85,10 +90,10 @@ describe('Planet statics (real PostgreSQL)', () => {
       expect(await PlanetUser.isActiveMember(planet.id, host.user.id)).toBe(false);
     });
 
-    it('refuses (403) a join by someone outside the travel', async () => {
+    it('refuses a join by someone outside the travel, and writes nothing', async () => {
       const travel = await createTravel(host);
       const planet = await createPlanet(travel, host);
-      expect((await appError(Planet.join(planet.id, outsider.user.id))).status).toBe(403);
+      expect(await Planet.join(planet.id, outsider.user.id)).toEqual({ kind: 'not-travel-member' });
       expect(await PlanetUser.countBy({ planetId: planet.id, userId: outsider.user.id })).toBe(0);
     });
 

@@ -1,18 +1,16 @@
+import { MembershipStatus } from '../../src/common/membership/membership';
 import { MessageBroadcaster } from '../../src/modules/message/gateway/message-broadcaster';
 import type { ReceiptUpdated } from '../../src/modules/message/gateway/socket-events';
 import { Message } from '../../src/modules/message/message.entity';
-import { MessageType } from '../../src/modules/message/message.enums';
+import { Planet } from '../../src/modules/planet/planet.entity';
 import { ReadReceiptBatcher } from '../../src/modules/message/receipts/read-receipt-batcher';
-import { createUser, UserFixture } from '../factories/user.factory';
-import { createPlanet, setMembership, watermark } from '../helpers/socket-fixtures';
+import { buildWorld, createMessage, createUser, setPlanetState, UserFixture, watermark, World } from '../factories';
 import { createDataSource } from '../../src/config/database.config';
 import { openSuiteDb, SuiteDb, testEnv } from '../helpers/test-db';
 
 describe('read receipts, batched', () => {
   let db: SuiteDb;
   let users: UserFixture[];
-  let planetId: number;
-  let ids: string[];
   let broadcasts: ReceiptUpdated[];
   let batcher: ReadReceiptBatcher;
 
@@ -21,15 +19,17 @@ describe('read receipts, batched', () => {
     return new ReadReceiptBatcher(db.dataSource, broadcaster, testEnv({ READ_RECEIPT_FLUSH_MS: '30', ...env }));
   };
 
+  /** Each test's own world (so no test depends on another's watermarks): users[0] hosts, the others are ACTIVE members; 10 messages sent round-robin by users 0, 1, 2. */
+  async function chat(): Promise<{ world: World; planetId: number; ids: string[] }> {
+    const world = await buildWorld({ host: users[0], members: users.slice(1) });
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await createMessage(world.planet, users[i % 3], `m${i}`)).id);
+    return { world, planetId: world.planet.id, ids };
+  }
+
   beforeAll(async () => {
     db = await openSuiteDb('receipts');
     users = await Promise.all(Array.from({ length: 12 }, () => createUser(db.env)));
-    planetId = await createPlanet(users[0].user.id, users.slice(1).map((u) => u.user.id));
-    ids = [];
-    for (let i = 0; i < 10; i++) {
-      const out = await Message.insertForMember({ planetId, senderId: users[i % 3].user.id, type: MessageType.TEXT, content: `m${i}`, replyToMessageId: null, attachments: [], clientId: null });
-      if (out.kind === 'created') ids.push(out.message.id);
-    }
   });
   beforeEach(() => {
     broadcasts = [];
@@ -40,6 +40,7 @@ describe('read receipts, batched', () => {
   });
 
   it('coalesces many read events from many users into one statement, keeping each max', async () => {
+    const { planetId, ids } = await chat();
     const events: Promise<void>[] = [];
     for (let round = 0; round < 10; round++) {
       for (const u of users.slice(3)) events.push(batcher.markRead(planetId, u.user.id, ids[(round * 7 + u.user.id) % 10]));
@@ -55,6 +56,7 @@ describe('read receipts, batched', () => {
   });
 
   it('never moves a watermark back, and broadcasts only real moves (out-of-order and duplicate events)', async () => {
+    const { planetId, ids } = await chat();
     const [, bob, carol] = users;
     await batcher.markRead(planetId, bob.user.id, ids[6]);
     await batcher.markRead(planetId, bob.user.id, ids[2]); // older: ignored
@@ -66,22 +68,24 @@ describe('read receipts, batched', () => {
       { planetId, userId: bob.user.id, lastReadMessageId: ids[6] },
       { planetId, userId: carol.user.id, lastReadMessageId: ids[8] },
     ]);
-    // users[0] sent 0,3,6,9; users[1] (bob) 1,4,7; users[2] (carol) 2,5,8. Readers: bob ≤ 6, carol ≤ 8.
+    // users[0] sent 0,3,6,9; users[1] (bob) 1,4,7; users[2] (carol) 2,5,8. Readers: bob ≤ 6, carol ≤ 8, nobody else.
     const page = await Message.findWithCounts(planetId, { after: '0', limit: 10 });
-    const read = page.data.map((d) => d.readCount);
-    const expected = ids.map((_, i) => [i <= 6 && i % 3 !== 1, i <= 8 && i % 3 !== 2].filter(Boolean).length + othersRead(i));
-    expect(read).toEqual(expected);
+    const expected = ids.map((_, i) => [i <= 6 && i % 3 !== 1, i <= 8 && i % 3 !== 2].filter(Boolean).length);
+    expect(page.data.map((d) => d.readCount)).toEqual(expected);
     expect(page.data.map((d) => d.unreadCount)).toEqual(expected.map((r) => users.length - 1 - r));
   });
 
   it('flushes at once when the batch is full', async () => {
+    const { planetId, ids } = await chat();
     batcher = make({ READ_RECEIPT_FLUSH_MS: '10000', READ_RECEIPT_MAX_BATCH: '2' });
     const started = Date.now();
     await Promise.all([batcher.markRead(planetId, users[3].user.id, ids[9]), batcher.markRead(planetId, users[4].user.id, ids[9])]);
     expect(Date.now() - started).toBeLessThan(2000);
+    expect(await watermark(planetId, users[3].user.id)).toBe(ids[9]);
   });
 
   it('flushes what is pending on shutdown', async () => {
+    const { planetId, ids } = await chat();
     batcher = make({ READ_RECEIPT_FLUSH_MS: '10000' });
     const pending = batcher.markRead(planetId, users[5].user.id, ids[9]);
     expect(batcher.pendingCount).toBe(1);
@@ -90,30 +94,39 @@ describe('read receipts, batched', () => {
     expect(await watermark(planetId, users[5].user.id)).toBe(ids[9]);
   });
 
-  it('drops events of users who are no longer ACTIVE members and of messages of other planets', async () => {
-    const other = await createPlanet(users[0].user.id, []);
-    const foreign = await Message.insertForMember({ planetId: other, senderId: users[0].user.id, type: MessageType.TEXT, content: 'x', replyToMessageId: null, attachments: [], clientId: null });
-    const [gone, fresh] = await Promise.all([createUser(db.env), createUser(db.env)]);
-    await setMembership(planetId, gone.user.id, 'LEFT');
-    await setMembership(planetId, fresh.user.id, 'ACTIVE');
+  it('drops events of members who LEFT or were BANNED, of messages of other planets, and of deleted planets', async () => {
+    const { world, planetId, ids } = await chat();
+    const [, gone, banned, member] = users;
+    const other = await buildWorld({ host: users[0] });
+    const foreign = await createMessage(other.planet, users[0], 'x'); // throws unless it was created: no fallback id
+    expect(BigInt(foreign.id)).toBeGreaterThan(BigInt(ids[9]));
+    await setPlanetState(world, world.planet, gone, MembershipStatus.LEFT);
+    await setPlanetState(world, world.planet, banned, MembershipStatus.BANNED);
+    const fresh = await createUser(db.env);
+    await setPlanetState(world, world.planet, fresh, MembershipStatus.ACTIVE); // joining catches up: watermark = ids[9]
+    expect(await watermark(planetId, fresh.user.id)).toBe(ids[9]);
     await Promise.all([
       batcher.markRead(planetId, gone.user.id, ids[9]),
-      batcher.markRead(planetId, fresh.user.id, foreign.kind === 'created' ? foreign.message.id : '1'),
+      batcher.markRead(planetId, banned.user.id, ids[9]),
+      batcher.markRead(planetId, fresh.user.id, foreign.id),
     ]);
     expect(await watermark(planetId, gone.user.id)).toBeNull();
-    expect(await watermark(planetId, fresh.user.id)).toBeNull();
+    expect(await watermark(planetId, banned.user.id)).toBeNull();
+    expect(await watermark(planetId, fresh.user.id)).toBe(ids[9]);
     expect(broadcasts).toEqual([]);
+
+    // An ACTIVE membership of a deleted planet moves nothing either.
+    await Planet.update({ id: planetId }, { deletedAt: new Date() });
+    await batcher.markRead(planetId, member.user.id, ids[9]);
+    expect(await watermark(planetId, member.user.id)).toBeNull();
+    expect(broadcasts).toEqual([]);
+    // …while the same event on a live planet does move (the check above can fail).
+    await batcher.markRead(other.planet.id, users[0].user.id, foreign.id);
+    expect(await watermark(other.planet.id, users[0].user.id)).toBe(foreign.id);
   });
 
-  /** Readers of message i among users[3..11] after the first test: their watermarks, fixed by that test. */
-  function othersRead(i: number): number {
-    return users.slice(3).filter((u) => {
-      const max = Math.max(...Array.from({ length: 10 }, (_, round) => (round * 7 + u.user.id) % 10));
-      return max >= i;
-    }).length;
-  }
-
   it('lets two nodes flush overlapping batches at once without deadlocking', async () => {
+    const { planetId, ids } = await chat();
     const second = createDataSource(db.env);
     await second.initialize();
     try {

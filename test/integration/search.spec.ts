@@ -4,7 +4,8 @@ import { AppException } from '../../src/common/errors/app.exception';
 import { SearchDto } from '../../src/modules/message/dto/search.dto';
 import { Message } from '../../src/modules/message/message.entity';
 import { MessageType } from '../../src/modules/message/message.enums';
-import { searchMessages, SearchResult, SearchTuning } from '../../src/modules/message/search/message-search';
+import { SearchResponseDto, toSearchResponse } from '../../src/modules/message/dto/search-response.dto';
+import { searchMessages, SearchTuning } from '../../src/modules/message/search/message-search';
 import { relevanceScore } from '../../src/modules/message/search/search-rank';
 import { lexemesOf, parseQuery } from '../../src/modules/message/search/search-terms';
 import { PlanetUser } from '../../src/modules/planet/planet-user.entity';
@@ -84,14 +85,16 @@ async function world(): Promise<void> {
 }
 
 const dto = (query: string, extra: Partial<SearchDto> = {}): SearchDto => Object.assign(new SearchDto(), { query, ...extra });
+/** Message.search as the API answers it (records mapped by toSearchResponse, as MessageService does). */
+const searchAs = async (user: { id: number; email: string }, d: SearchDto): Promise<SearchResponseDto> => toSearchResponse(await Message.search(user, d));
 
 /** Every id of a search, following nextCursor to the end. */
-async function allIds(user: UserFixture, query: string, sort: 'recent' | 'relevance', extra: Partial<SearchDto> = {}, tuning: SearchTuning = {}): Promise<{ ids: string[]; first: SearchResult }> {
+async function allIds(user: UserFixture, query: string, sort: 'recent' | 'relevance', extra: Partial<SearchDto> = {}, tuning: SearchTuning = {}): Promise<{ ids: string[]; first: SearchResponseDto }> {
   const ids: string[] = [];
-  let first: SearchResult | undefined;
+  let first: SearchResponseDto | undefined;
   let cursor: string | undefined;
   for (let page = 0; page < 100; page++) {
-    const res = await searchMessages({ id: user.user.id, email: user.user.email }, dto(query, { limit: 50, sort, cursor, ...extra }), tuning);
+    const res = toSearchResponse(await searchMessages(Message.managerOf(), { id: user.user.id, email: user.user.email }, dto(query, { limit: 50, sort, cursor, ...extra }), tuning));
     first ??= res;
     ids.push(...res.data.map((h) => h.id));
     if (!res.hasMore) break;
@@ -159,7 +162,7 @@ describe('Message.search against the in-memory oracle (real Korean corpus)', () 
   });
 
   it('returns each hit with its planet, sender nickname and highlight ranges in the content', async () => {
-    const res = await Message.search({ id: me.user.id, email: me.user.email }, dto('부산 여행', { sort: 'recent', limit: 50 }));
+    const res = await searchAs({ id: me.user.id, email: me.user.email }, dto('부산 여행', { sort: 'recent', limit: 50 }));
     expect(res.data.length).toBeGreaterThan(0);
     for (const hit of res.data) {
       expect(visible).toContain(hit.planet.id);
@@ -179,7 +182,7 @@ describe('Message.search against the in-memory oracle (real Korean corpus)', () 
   });
 
   it('orders relevance by score, ties newest first, over the newest matches', async () => {
-    const res = await Message.search({ id: me.user.id, email: me.user.email }, dto('데비 설치', { limit: 50 }));
+    const res = await searchAs({ id: me.user.id, email: me.user.email }, dto('데비 설치', { limit: 50 }));
     const terms = parseQuery('데비 설치');
     const keys = res.data.map((h) => ({ score: relevanceScore(rows.find((r) => r.id === h.id)!.searchableText, terms), id: BigInt(h.id) }));
     expect(keys.length).toBeGreaterThan(10);
@@ -191,13 +194,13 @@ describe('Message.search against the in-memory oracle (real Korean corpus)', () 
 
   it('pages with a bounded offset as well as with cursors', async () => {
     const all = (await allIds(me, '데비', 'recent')).ids;
-    const page2 = await Message.search({ id: me.user.id, email: me.user.email }, dto('데비', { sort: 'recent', limit: 10, offset: 10 }));
+    const page2 = await searchAs({ id: me.user.id, email: me.user.email }, dto('데비', { sort: 'recent', limit: 10, offset: 10 }));
     expect(page2.data.map((h) => h.id)).toEqual(all.slice(10, 20));
   });
 });
 
 describe('Message.search permissions', () => {
-  const as = (u: UserFixture, query: string, extra: Partial<SearchDto> = {}) => Message.search({ id: u.user.id, email: u.user.email }, dto(query, extra));
+  const as = (u: UserFixture, query: string, extra: Partial<SearchDto> = {}) => searchAs({ id: u.user.id, email: u.user.email }, dto(query, extra));
 
   it('never returns messages of LEFT, BANNED or deleted planets, other travels, or deleted messages', async () => {
     const { ids } = await allIds(me, '데비', 'recent');
@@ -233,7 +236,7 @@ describe('Message.search permissions', () => {
 describe('search vector maintenance', () => {
   it('follows edits through save() and raw inserts and updates (trigger)', async () => {
     const m = await Message.create({ planetId: planets[0].id, senderId: me.user.id, content: '처음 내용', attachments: [] }).save();
-    const find = (q: string) => Message.search({ id: me.user.id, email: me.user.email }, dto(q, { sort: 'recent', planetId: planets[0].id }));
+    const find = (q: string) => searchAs({ id: me.user.id, email: me.user.email }, dto(q, { sort: 'recent', planetId: planets[0].id }));
     expect((await find('처음')).data.map((h) => h.id)).toContain(m.id);
     m.content = '수정한 내용 Gyeongju';
     await m.save();
@@ -264,7 +267,7 @@ describe('search vector maintenance', () => {
       expect(await qr.query(`SELECT 1 FROM message WHERE search_vector IS NULL`)).toHaveLength(0);
       const [idx] = await qr.query(`SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'IDX_message_search'`);
       expect(idx.indisvalid).toBe(true);
-      expect((await Message.search({ id: me.user.id, email: me.user.email }, dto('예전파', { sort: 'recent' }))).total).toBe(1);
+      expect((await searchAs({ id: me.user.id, email: me.user.email }, dto('예전파', { sort: 'recent' }))).total).toBe(1);
     } finally {
       await qr.release();
     }

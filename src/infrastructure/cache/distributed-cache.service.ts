@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { RedisService } from '../redis/redis.service';
 import { CacheRegistry } from './cache-registry';
 
-/** Hit/miss counters since start (also what /metrics-style reporting reads). */
+/** Hit/miss counters since start, per process (tests read them; nothing exports them yet). */
 export interface CacheStats {
   hits: number;
   misses: number;
@@ -89,8 +89,4 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
-  hitRate(): number {
-    const total = this.stats.hits + this.stats.misses;
-    return total === 0 ? 0 : this.stats.hits / total;
-  }
 }

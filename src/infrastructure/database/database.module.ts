@@ -5,8 +5,10 @@ import { createDataSource } from '../../config/database.config';
 import { EnvironmentVariables } from '../../config/env';
 
 /**
- * Opens the shared DataSource (which also binds every Active Record entity to it), with the
- * request bounds (acquire, statement and query timeouts) that turn a dead or frozen database
+ * Creates and connects the app's DataSource. Creating it (not connecting it) is what binds every
+ * Active Record entity's statics to it (TypeORM's BaseEntity.useDataSource), so the statics use the
+ * DataSource created last in the process: one app per process (multi-node tests start processes).
+ * The request bounds (acquire, statement and query timeouts) turn a dead or frozen database
  * into quick 503s instead of hanging requests.
  */
 export async function openDataSource(env: EnvironmentVariables): Promise<DataSource> {

@@ -3,13 +3,13 @@ import { Column, CreateDateColumn, Entity, EntityManager, Index, IsNull, JoinCol
 import { BaseActiveRecord } from '../../common/database/base-active-record';
 import type { User } from '../user/user.entity';
 
+/** `<uuid>.<43 base64url characters>`: anything else is refused before it reaches SQL. */
+const PRESENTED_TOKEN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
+
 /**
  * A refresh token, stored only as a hash. Tokens rotate: each use revokes the presented token and
  * issues a successor in the same family; presenting a revoked token revokes the whole family.
  */
-/** `<uuid>.<43 base64url characters>`: anything else is refused before it reaches SQL. */
-const PRESENTED_TOKEN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{43})$/;
-
 @Entity('refresh_token')
 @Index('IDX_refresh_token_family', ['familyId'])
 @Index('IDX_refresh_token_user', ['userId'])

@@ -16,12 +16,13 @@ import type { User } from '../user/user.entity';
 import type { CurrentUserData } from '../../common/decorators/current-user.decorator';
 import type { SearchDto } from './dto/search.dto';
 import { MessageAttachment, MessageType } from './message.enums';
+import { searchableTextOf } from './searchable-text';
 import { searchMessages, SearchResult } from './search/message-search';
 import type { EntityManager } from 'typeorm';
 import * as counts from './queries/message-counts';
 import { ChangePage, findChanges } from './queries/message-changes';
 import { editMessageContent, insertForMember, InsertOutcome, NewMessage, readTarget, softDeleteMessage } from './queries/message-write';
-import type { SenderRef } from './queries/message-row';
+import type { MessageRecord, SenderRef } from './queries/message-row';
 
 @Entity('message')
 @Index('IDX_message_planet_id', ['planetId', 'id'])
@@ -93,18 +94,9 @@ export class Message extends BaseActiveRecord {
   @Column({ type: 'bigint', insert: false, update: false })
   changeSeq!: string;
 
-  /**
-   * What search indexes: the content and attachment file names, NFKC-normalised and lower-cased,
-   * with runs of whitespace collapsed. Pure: no database.
-   */
+  /** What search indexes for this message (see searchableTextOf, which the SQL paths call without an instance). */
   generateSearchableText(): string {
-    const parts = [this.content ?? '', ...(this.attachments ?? []).map((a) => a.fileName)];
-    return parts
-      .join(' ')
-      .normalize('NFKC')
-      .toLowerCase()
-      .replace(/\s+/gu, ' ')
-      .trim();
+    return searchableTextOf(this.content, this.attachments);
   }
 
   /** Keeps searchableText current on save(); the database derives the search vector from it. */
@@ -119,12 +111,13 @@ export class Message extends BaseActiveRecord {
     if (this.content !== undefined && this.attachments !== undefined) this.searchableText = this.generateSearchableText();
   }
 
-  /** Korean-aware search over the planets where the user is an ACTIVE member (issue #4, seed Phase 1). */
-  static search(user: CurrentUserData, dto: SearchDto): Promise<SearchResult> {
-    return searchMessages(user, dto);
+  /** Korean-aware search over the planets where the user is an ACTIVE member (issue #4, seed Phase 1); records, not DTOs. */
+  static search(user: CurrentUserData, dto: SearchDto, manager?: EntityManager): Promise<SearchResult> {
+    return searchMessages(this.managerOf(manager), user, dto);
   }
 
-  // --- chat core (issue 3): the SQL lives in ./queries, one statement per call ---
+  // --- chat core (issue 3): the SQL lives in ./queries, one statement per call. The query modules
+  // import this file for types only (data flows one way: they return plain records, never instances) ---
 
   /** A page of the planet's messages with readCount / unreadCount / replyCount, in one SQL statement. */
   static findWithCounts(planetId: number, options?: counts.FindWithCountsOptions, manager?: EntityManager): Promise<counts.MessagePage> {
@@ -157,7 +150,7 @@ export class Message extends BaseActiveRecord {
   }
 
   /** New content for a live message of `senderId`, in one guarded statement; null if it is gone or not theirs. */
-  static editContent(message: Message, senderId: number, content: string, manager?: EntityManager): Promise<{ message: Message; sender: SenderRef | null } | null> {
+  static editContent(message: Pick<Message, 'id' | 'attachments'>, senderId: number, content: string, manager?: EntityManager): Promise<{ message: MessageRecord; sender: SenderRef | null } | null> {
     return editMessageContent(this.managerOf(manager), message, senderId, content);
   }
 

@@ -6,11 +6,11 @@ import { Media } from '../media/media.entity';
 import { MediaKind, MediaStatus } from '../media/media.enums';
 import { PlanetUser } from '../planet/planet-user.entity';
 import { PlanetRole } from '../planet/planet.enums';
-import { MembershipStatus } from '../travel/travel.enums';
 import type { EditMessageDto } from './dto/edit-message.dto';
 import type { ListChangesDto, MessageChangesResponseDto } from './dto/message-changes.dto';
 import type { ListMessagesDto, MessageListResponseDto, MessageWithCountsDto } from './dto/list-messages.dto';
 import { MessageResponseDto, toMessageResponse } from './dto/message-response.dto';
+import { SearchResponseDto, toSearchResponse } from './dto/search-response.dto';
 import type { SearchDto } from './dto/search.dto';
 import type { SendMessageDto } from './dto/send-message.dto';
 import { MessageBroadcaster } from './gateway/message-broadcaster';
@@ -18,7 +18,6 @@ import { Message } from './message.entity';
 import { MessageAttachment, MessageType } from './message.enums';
 import type { MessageWithCounts } from './queries/message-counts';
 import { ReadReceiptBatcher } from './receipts/read-receipt-batcher';
-import type { SearchResult } from './search/message-search';
 
 /** Thin layer over the Message statics: access checks and DTO mapping. */
 @Injectable()
@@ -28,8 +27,8 @@ export class MessageService {
     private readonly receipts: ReadReceiptBatcher,
   ) {}
 
-  search(user: CurrentUserData, dto: SearchDto): Promise<SearchResult> {
-    return Message.search(user, dto);
+  async search(user: CurrentUserData, dto: SearchDto): Promise<SearchResponseDto> {
+    return toSearchResponse(await Message.search(user, dto));
   }
 
   /** Persists (member check, reply check and insert in one statement), then broadcasts. A repeated clientId returns the first message. */
@@ -80,7 +79,7 @@ export class MessageService {
 
   async edit(user: CurrentUserData, messageId: string, dto: EditMessageDto): Promise<MessageResponseDto> {
     if (!dto.content.trim()) throw AppException.badRequest('content', 'must not be blank');
-    const message = await this.visibleMessage(messageId, user.id);
+    const { message } = await this.visibleMessage(messageId, user.id);
     if (message.deletedAt) throw AppException.notFound('Message');
     if (message.senderId !== user.id) throw AppException.forbidden('Only the sender can edit a message');
     const edited = await Message.editContent(message, user.id, dto.content);
@@ -92,12 +91,9 @@ export class MessageService {
 
   /** Soft delete by the sender or an ADMIN of the planet; the message stays as a tombstone. Idempotent. */
   async remove(user: CurrentUserData, messageId: string): Promise<void> {
-    const message = await this.visibleMessage(messageId, user.id);
-    if (message.senderId !== user.id) {
-      const admin = await PlanetUser.exists({
-        where: { planetId: message.planetId, userId: user.id, status: MembershipStatus.ACTIVE, role: PlanetRole.ADMIN },
-      });
-      if (!admin) throw AppException.forbidden('Only the sender or a planet admin can delete a message');
+    const { message, membership } = await this.visibleMessage(messageId, user.id);
+    if (message.senderId !== user.id && membership.role !== PlanetRole.ADMIN) {
+      throw AppException.forbidden('Only the sender or a planet admin can delete a message');
     }
     if (message.deletedAt) return;
     const changeSeq = await Message.tombstone(message.id);
@@ -116,11 +112,12 @@ export class MessageService {
     if (!(await PlanetUser.isActiveMember(planetId, userId))) throw AppException.forbidden('You are not an active member of this planet');
   }
 
-  /** The message, including tombstones, if the caller is an ACTIVE member of its planet; else 404. */
-  private async visibleMessage(messageId: string, userId: number): Promise<Message> {
+  /** The message, including tombstones, and the caller's ACTIVE membership of its live planet; else 404. */
+  private async visibleMessage(messageId: string, userId: number): Promise<{ message: Message; membership: PlanetUser }> {
     const message = await Message.findOne({ where: { id: messageId }, withDeleted: true });
-    if (!message || !(await PlanetUser.isActiveMember(message.planetId, userId))) throw AppException.notFound('Message');
-    return message;
+    const membership = message && (await PlanetUser.findActive(message.planetId, userId));
+    if (!message || !membership) throw AppException.notFound('Message');
+    return { message, membership };
   }
 
   private async attachmentsOf(userId: number, mediaIds: number[]): Promise<MessageAttachment[]> {

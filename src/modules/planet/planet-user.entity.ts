@@ -1,14 +1,27 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { BaseActiveRecord } from '../../common/database/base-active-record';
-import { MembershipStatus } from '../travel/travel.enums';
+import { Column, CreateDateColumn, Entity, EntityManager, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { updateReturning } from '../../common/database/update-returning';
+import { MembershipRecord, MembershipStatus, statusSql } from '../../common/membership/membership';
 import type { User } from '../user/user.entity';
 import { PlanetRole } from './planet.enums';
 import type { Planet } from './planet.entity';
 
+/** A planet membership that one statement ended. */
+export interface EndedPlanetMembership {
+  planetId: number;
+  userId: number;
+}
+
+/**
+ * A user's membership of a planet. THE rule of the chat — "an ACTIVE member of a planet that is not
+ * deleted" — is defined here once, as `liveSql`, and every path asks it through these statics or
+ * embeds `liveSql` in its statement (send, list, read, receipts, search scope, socket rooms). Every
+ * status change of a planet membership goes through the statics below too (`activate`, `endOne`,
+ * `endInTravel`), so a cache of the rule has one place to be filled and one place to be invalidated.
+ */
 @Entity('planet_user')
 @Unique('UQ_planet_user_planet_user', ['planetId', 'userId'])
 @Index('IDX_planet_user_user_status', ['userId', 'status'])
-export class PlanetUser extends BaseActiveRecord {
+export class PlanetUser extends MembershipRecord {
   @PrimaryGeneratedColumn()
   id!: number;
 
@@ -38,21 +51,73 @@ export class PlanetUser extends BaseActiveRecord {
   @Column({ type: 'timestamptz', nullable: true })
   leftAt!: Date | null;
 
-  /** Ids of the planets where the user is an ACTIVE member (the permission filter of lists and search). */
-  static async activePlanetIds(userId: number): Promise<number[]> {
-    const rows = await this.createQueryBuilder('pu')
-      .select('pu.planetId', 'planetId')
-      .innerJoin('pu.planet', 'p', 'p.deletedAt IS NULL')
-      .where('pu.userId = :userId AND pu.status = :status', { userId, status: MembershipStatus.ACTIVE })
-      .getRawMany<{ planetId: number }>();
-    return rows.map((r) => r.planetId);
+  /**
+   * SQL: the planet_user row `alias` is an ACTIVE membership of a planet that is not deleted.
+   * Self-contained (needs only the alias), so it fits a WHERE, a JOIN condition or an EXISTS.
+   */
+  static liveSql(alias = 'pu'): string {
+    return `(${statusSql(alias, MembershipStatus.ACTIVE)} AND EXISTS (SELECT 1 FROM planet live_planet WHERE live_planet.id = ${alias}.planet_id AND live_planet.deleted_at IS NULL))`;
+  }
+
+  /** Each user's planets where they are an ACTIVE member of a live planet, in one query. */
+  static async activePlanetIdsOf(userIds: number[], manager?: EntityManager): Promise<Map<number, number[]>> {
+    const out = new Map<number, number[]>();
+    if (userIds.length === 0) return out;
+    const rows = await this.managerOf(manager).query<{ userId: number; planetId: number }[]>(
+      `SELECT pu.user_id AS "userId", pu.planet_id AS "planetId" FROM planet_user pu WHERE pu.user_id = ANY($1::int[]) AND ${PlanetUser.liveSql('pu')} ORDER BY pu.planet_id`,
+      [userIds],
+    );
+    for (const { userId, planetId } of rows) {
+      const list = out.get(Number(userId)) ?? [];
+      list.push(Number(planetId));
+      out.set(Number(userId), list);
+    }
+    return out;
+  }
+
+  /** Ids of the planets where the user is an ACTIVE member (the permission filter of lists, search and socket rooms). */
+  static async activePlanetIds(userId: number, manager?: EntityManager): Promise<number[]> {
+    return (await PlanetUser.activePlanetIdsOf([userId], manager)).get(userId) ?? [];
+  }
+
+  /** The user's ACTIVE membership of a live planet, or null. */
+  static findActive(planetId: number, userId: number, manager?: EntityManager): Promise<PlanetUser | null> {
+    return this.managerOf(manager)
+      .createQueryBuilder(PlanetUser, 'pu')
+      .where('pu.planetId = :planetId AND pu.userId = :userId', { planetId, userId })
+      .andWhere(PlanetUser.liveSql('pu'))
+      .getOne();
   }
 
   /** ACTIVE member of a planet that is not deleted. */
-  static isActiveMember(planetId: number, userId: number): Promise<boolean> {
-    return this.createQueryBuilder('pu')
-      .innerJoin('pu.planet', 'p', 'p.deletedAt IS NULL')
-      .where('pu.planetId = :planetId AND pu.userId = :userId AND pu.status = :status', { planetId, userId, status: MembershipStatus.ACTIVE })
-      .getExists();
+  static async isActiveMember(planetId: number, userId: number, manager?: EntityManager): Promise<boolean> {
+    return (await PlanetUser.findActive(planetId, userId, manager)) !== null;
+  }
+
+  /** Makes `existing` (or a new row) the user's ACTIVE membership with `role`; inside the caller's transaction. */
+  static async activate(m: EntityManager, planetId: number, userId: number, existing: PlanetUser | null, role: PlanetRole): Promise<PlanetUser> {
+    if (!existing) return m.save(m.create(PlanetUser, { planetId, userId, role, status: MembershipStatus.ACTIVE }));
+    const joinedAt = new Date();
+    await m.update(PlanetUser, { id: existing.id }, { status: MembershipStatus.ACTIVE, leftAt: null, joinedAt });
+    return Object.assign(existing, { status: MembershipStatus.ACTIVE, leftAt: null, joinedAt });
+  }
+
+  /** Ends the user's ACTIVE membership of the planet; false when there was none. */
+  static async endOne(m: EntityManager, planetId: number, userId: number): Promise<boolean> {
+    const result = await m.update(PlanetUser, { planetId, userId, status: MembershipStatus.ACTIVE }, { status: MembershipStatus.LEFT, leftAt: new Date() });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Ends the ACTIVE memberships of the travel's live planets (of one user, or of everyone); returns them. */
+  static endInTravel(m: EntityManager, travelId: number, userId?: number): Promise<EndedPlanetMembership[]> {
+    return updateReturning<EndedPlanetMembership>(
+      m,
+      `UPDATE planet_user pu SET status = '${MembershipStatus.LEFT}', left_at = now()
+         FROM planet p
+        WHERE p.id = pu.planet_id AND p.travel_id = $1 AND ${PlanetUser.liveSql('pu')}
+          AND ($2::int IS NULL OR pu.user_id = $2)
+        RETURNING pu.planet_id AS "planetId", pu.user_id AS "userId"`,
+      [travelId, userId ?? null],
+    );
   }
 }

@@ -12,10 +12,11 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { BaseActiveRecord } from '../../common/database/base-active-record';
-import { AppException } from '../../common/errors/app.exception';
+import { MembershipStatus } from '../../common/membership/membership';
+import { MessageReadReceipt } from '../message/message-read-receipt.entity';
 import { TravelUser } from '../travel/travel-user.entity';
 import type { Travel } from '../travel/travel.entity';
-import { MembershipStatus, TravelVisibility } from '../travel/travel.enums';
+import { TravelVisibility } from '../travel/travel.enums';
 import { PlanetUser } from './planet-user.entity';
 import { PlanetRole } from './planet.enums';
 
@@ -41,11 +42,19 @@ export interface MyPlanet {
   role: PlanetRole;
 }
 
-export interface PlanetMembershipChange {
-  membership: PlanetUser;
-  /** false when nothing changed (an idempotent repeat). */
-  changed: boolean;
-}
+/** Why a planet could not be created or joined; the service turns it into the HTTP answer. */
+export type PlanetRefusal =
+  /** The planet or its travel does not exist or is deleted, or the travel is PRIVATE to a non-member. */
+  | { kind: 'not-found' }
+  /** Visible, but the user is not an ACTIVE member of the travel. */
+  | { kind: 'not-travel-member' }
+  /** The user was removed from the planet. */
+  | { kind: 'banned' };
+
+export type PlanetCreateOutcome = { kind: 'created'; planet: Planet; membership: PlanetUser } | PlanetRefusal;
+
+/** `changed` is false when nothing changed (an idempotent repeat). */
+export type PlanetJoinOutcome = { kind: 'joined'; membership: PlanetUser; changed: boolean } | PlanetRefusal;
 
 @Entity('planet')
 @Index('IDX_planet_travel', ['travelId'])
@@ -78,13 +87,18 @@ export class Planet extends BaseActiveRecord {
   @OneToMany('PlanetUser', (pu: PlanetUser) => pu.planet, { eager: false })
   planetUsers?: PlanetUser[];
 
-  /** Creates a planet in the travel with the creator as its ACTIVE ADMIN (the creator must be an ACTIVE travel member). */
-  static async createWithCreator(travelId: number, userId: number, name: string): Promise<{ planet: Planet; membership: PlanetUser }> {
-    return Planet.transaction(async (m) => {
-      await Planet.lockTravelMembership(m, travelId, userId);
+  /**
+   * Creates a planet in the travel with the creator as its ACTIVE ADMIN. The creator's ACTIVE travel
+   * membership is checked under its row lock (see lockTravelMembership), so a concurrent leave of
+   * the travel cannot slip in between the check and the insert.
+   */
+  static async createWithCreator(travelId: number, userId: number, name: string): Promise<PlanetCreateOutcome> {
+    return Planet.transaction(async (m): Promise<PlanetCreateOutcome> => {
+      const refused = await Planet.lockTravelMembership(m, travelId, userId);
+      if (refused) return refused;
       const planet = await m.save(m.create(Planet, { travelId, name, createdById: userId }));
-      const membership = await m.save(m.create(PlanetUser, { planetId: planet.id, userId, role: PlanetRole.ADMIN, status: MembershipStatus.ACTIVE }));
-      return { planet, membership };
+      const membership = await PlanetUser.activate(m, planet.id, userId, null, PlanetRole.ADMIN);
+      return { kind: 'created', planet, membership };
     });
   }
 
@@ -95,10 +109,10 @@ export class Planet extends BaseActiveRecord {
   static async findAccess(planetId: number, userId: number): Promise<PlanetAccess | null> {
     const row = await Planet.createQueryBuilder('p')
       .innerJoinAndSelect('p.travel', 't', 't.deletedAt IS NULL')
-      .leftJoinAndSelect('t.travelUsers', 'tu', 'tu.userId = :userId AND tu.status = :active')
-      .leftJoinAndSelect('p.planetUsers', 'pu', 'pu.userId = :userId AND pu.status = :active')
+      .leftJoinAndSelect('t.travelUsers', 'tu', `tu.userId = :userId AND ${TravelUser.liveSql('tu')}`)
+      .leftJoinAndSelect('p.planetUsers', 'pu', `pu.userId = :userId AND ${PlanetUser.liveSql('pu')}`)
       .where('p.id = :planetId', { planetId })
-      .setParameters({ userId, active: MembershipStatus.ACTIVE })
+      .setParameters({ userId })
       .getOne();
     if (!row?.travel) return null;
     const { travel, planetUsers } = row;
@@ -115,8 +129,8 @@ export class Planet extends BaseActiveRecord {
   /** The travel's planets, oldest first, each with its ACTIVE member count and whether `userId` is one. */
   static async findForTravel(travelId: number, userId: number): Promise<PlanetWithStats[]> {
     const { entities, raw } = await Planet.createQueryBuilder('p')
-      .addSelect("(SELECT count(*) FROM planet_user c WHERE c.planet_id = p.id AND c.status = 'ACTIVE')::int", 'member_count')
-      .addSelect("EXISTS (SELECT 1 FROM planet_user c WHERE c.planet_id = p.id AND c.user_id = :userId AND c.status = 'ACTIVE')", 'is_member')
+      .addSelect(`(SELECT count(*) FROM planet_user c WHERE c.planet_id = p.id AND ${PlanetUser.liveSql('c')})::int`, 'member_count')
+      .addSelect(`EXISTS (SELECT 1 FROM planet_user c WHERE c.planet_id = p.id AND c.user_id = :userId AND ${PlanetUser.liveSql('c')})`, 'is_member')
       .where('p.travelId = :travelId', { travelId, userId })
       .orderBy('p.id', 'ASC')
       .getRawAndEntities<{ member_count: number; is_member: boolean }>();
@@ -126,7 +140,7 @@ export class Planet extends BaseActiveRecord {
   /** Planets where the user is an ACTIVE member (planet and travel not deleted), with the travel title and the user's role. */
   static async findMine(userId: number): Promise<MyPlanet[]> {
     const { entities, raw } = await Planet.createQueryBuilder('p')
-      .innerJoin('p.planetUsers', 'pu', 'pu.userId = :userId AND pu.status = :active', { userId, active: MembershipStatus.ACTIVE })
+      .innerJoin('p.planetUsers', 'pu', `pu.userId = :userId AND ${PlanetUser.liveSql('pu')}`, { userId })
       .innerJoin('p.travel', 't', 't.deletedAt IS NULL')
       .addSelect('t.title', 'travel_title')
       .addSelect('pu.role', 'my_role')
@@ -135,48 +149,30 @@ export class Planet extends BaseActiveRecord {
     return entities.map((planet, i) => ({ planet, travelTitle: raw[i].travel_title, role: raw[i].my_role }));
   }
 
-  /** Joins the planet (ACTIVE travel members only); repeating is harmless; a member who left is reactivated. */
-  static async join(planetId: number, userId: number): Promise<PlanetMembershipChange> {
-    return Planet.transaction(async (m) => {
+  /**
+   * Joins the planet (ACTIVE travel members only, checked under the travel membership's row lock);
+   * repeating is harmless; a member who left is reactivated and starts with nothing unread.
+   */
+  static async join(planetId: number, userId: number): Promise<PlanetJoinOutcome> {
+    return Planet.transaction(async (m): Promise<PlanetJoinOutcome> => {
       const planet = await m.findOne(Planet, { where: { id: planetId } });
-      if (!planet) throw AppException.notFound('Planet');
-      await Planet.lockTravelMembership(m, planet.travelId, userId);
+      if (!planet) return { kind: 'not-found' };
+      const refused = await Planet.lockTravelMembership(m, planet.travelId, userId);
+      if (refused) return refused;
       const existing = await m.findOne(PlanetUser, { where: { planetId, userId } });
-      if (existing?.status === MembershipStatus.ACTIVE) return { membership: existing, changed: false };
-      if (existing?.status === MembershipStatus.BANNED) throw AppException.forbidden('You were removed from this planet');
-      await Planet.markCaughtUp(m, planetId, userId);
-      if (existing) {
-        const joinedAt = new Date();
-        await m.update(PlanetUser, { id: existing.id }, { status: MembershipStatus.ACTIVE, leftAt: null, joinedAt });
-        return { membership: Object.assign(existing, { status: MembershipStatus.ACTIVE, leftAt: null, joinedAt }), changed: true };
-      }
-      const membership = await m.save(m.create(PlanetUser, { planetId, userId, role: PlanetRole.MEMBER, status: MembershipStatus.ACTIVE }));
-      return { membership, changed: true };
+      if (existing?.isActive()) return { kind: 'joined', membership: existing, changed: false };
+      if (existing?.status === MembershipStatus.BANNED) return { kind: 'banned' };
+      await MessageReadReceipt.catchUp(m, planetId, userId);
+      return { kind: 'joined', membership: await PlanetUser.activate(m, planetId, userId, existing, PlanetRole.MEMBER), changed: true };
     });
   }
 
-  /**
-   * A member (re)joining starts with nothing unread: their read watermark moves to the planet's
-   * newest message (forward only). History stays readable; it just is not counted as unread, and
-   * the unread count stays a short index range scan instead of a count of the whole history.
-   */
-  private static async markCaughtUp(m: EntityManager, planetId: number, userId: number): Promise<void> {
-    await m.query(
-      `INSERT INTO message_read_receipt (planet_id, user_id, last_read_message_id)
-       SELECT $1, $2, max(id) FROM message WHERE planet_id = $1 HAVING max(id) IS NOT NULL
-       ON CONFLICT (planet_id, user_id) DO UPDATE
-         SET last_read_message_id = GREATEST(message_read_receipt.last_read_message_id, EXCLUDED.last_read_message_id), read_at = now()`,
-      [planetId, userId],
-    );
-  }
-
-  /** Ends the user's ACTIVE membership; `false` when there was none. */
-  static async leave(planetId: number, userId: number): Promise<boolean> {
+  /** Ends the user's ACTIVE membership; `false` when there was none; null when the planet does not exist or is deleted. */
+  static async leave(planetId: number, userId: number): Promise<boolean | null> {
     return Planet.transaction(async (m) => {
       const planet = await m.findOne(Planet, { where: { id: planetId } });
-      if (!planet) throw AppException.notFound('Planet');
-      const result = await m.update(PlanetUser, { planetId, userId, status: MembershipStatus.ACTIVE }, { status: MembershipStatus.LEFT, leftAt: new Date() });
-      return (result.affected ?? 0) > 0;
+      if (!planet) return null;
+      return PlanetUser.endOne(m, planetId, userId);
     });
   }
 
@@ -184,13 +180,10 @@ export class Planet extends BaseActiveRecord {
    * Locks the user's ACTIVE travel membership row until commit, so that leaving the travel (which
    * updates that row, then ends planet memberships) and planet joins/creations never interleave.
    */
-  private static async lockTravelMembership(m: EntityManager, travelId: number, userId: number): Promise<void> {
-    const row = await m
-      .createQueryBuilder(TravelUser, 'tu')
-      .innerJoin('tu.travel', 't', 't.deletedAt IS NULL')
-      .setLock('for_no_key_update', undefined, ['tu'])
-      .where('tu.travelId = :travelId AND tu.userId = :userId AND tu.status = :active', { travelId, userId, active: MembershipStatus.ACTIVE })
-      .getOne();
-    if (!row) throw AppException.forbidden('Only members of the travel may do this');
+  private static async lockTravelMembership(m: EntityManager, travelId: number, userId: number): Promise<PlanetRefusal | null> {
+    if (await TravelUser.findActive(travelId, userId, m, true)) return null;
+    // Not (or no longer) a member: a PRIVATE travel stays hidden, as if it did not exist.
+    const [travel] = await m.query<{ visibility: TravelVisibility }[]>('SELECT visibility FROM travel WHERE id = $1 AND deleted_at IS NULL', [travelId]);
+    return travel?.visibility === TravelVisibility.PUBLIC ? { kind: 'not-travel-member' } : { kind: 'not-found' };
   }
 }

@@ -14,7 +14,7 @@ import {
   toPlanetMembershipResponse,
   toPlanetResponse,
 } from './dto/planet-response.dto';
-import { Planet, PlanetAccess } from './planet.entity';
+import { Planet, PlanetAccess, PlanetRefusal } from './planet.entity';
 
 /**
  * Planets and planet membership. Every planet route requires ACTIVE membership of the planet's
@@ -24,9 +24,11 @@ import { Planet, PlanetAccess } from './planet.entity';
 export class PlanetService {
   constructor(private readonly events: DomainEvents) {}
 
+  /** The travel membership is checked once, under its row lock, inside createWithCreator. */
   async create(user: CurrentUserData, travelId: number, name: string): Promise<PlanetResponseDto> {
-    await this.requireTravelMember(travelId, user.id);
-    const { planet } = await Planet.createWithCreator(travelId, user.id, name);
+    const outcome = await Planet.createWithCreator(travelId, user.id, name);
+    if (outcome.kind !== 'created') throw refusal(outcome, 'Travel');
+    const { planet } = outcome;
     this.events.emit('planet.membership.changed', { planetId: planet.id, userId: user.id, active: true });
     return toPlanetResponse(planet, { memberCount: 1, isMember: true });
   }
@@ -63,9 +65,11 @@ export class PlanetService {
     return { data };
   }
 
+  /** The travel membership is checked once, under its row lock, inside Planet.join. */
   async join(user: CurrentUserData, planetId: number): Promise<PlanetMembershipResponseDto> {
-    await this.requireAccess(planetId, user.id);
-    const { membership, changed } = await Planet.join(planetId, user.id);
+    const outcome = await Planet.join(planetId, user.id);
+    if (outcome.kind !== 'joined') throw refusal(outcome, 'Planet');
+    const { membership, changed } = outcome;
     if (changed) this.events.emit('planet.membership.changed', { planetId, userId: user.id, active: true });
     return toPlanetMembershipResponse(membership);
   }
@@ -73,6 +77,7 @@ export class PlanetService {
   async leave(user: CurrentUserData, planetId: number): Promise<void> {
     await this.requireAccess(planetId, user.id);
     const left = await Planet.leave(planetId, user.id);
+    if (left === null) throw AppException.notFound('Planet');
     if (left) this.events.emit('planet.membership.changed', { planetId, userId: user.id, active: false });
   }
 
@@ -87,5 +92,17 @@ export class PlanetService {
     if (!access || (!access.isTravelMember && access.travelVisibility !== TravelVisibility.PUBLIC)) throw AppException.notFound('Planet');
     if (!access.isTravelMember) throw AppException.forbidden('Only members of the travel may do this: join it first');
     return access;
+  }
+}
+
+/** A refused create or join as the HTTP answer: 404 reveals nothing about a PRIVATE travel. */
+function refusal(outcome: PlanetRefusal, resource: 'Travel' | 'Planet'): AppException {
+  switch (outcome.kind) {
+    case 'not-found':
+      return AppException.notFound(resource);
+    case 'not-travel-member':
+      return AppException.forbidden('Only members of the travel may do this: join it first');
+    case 'banned':
+      return AppException.forbidden('You were removed from this planet');
   }
 }

@@ -1,13 +1,17 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { BaseActiveRecord } from '../../common/database/base-active-record';
+import { Column, CreateDateColumn, Entity, EntityManager, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { MembershipRecord, MembershipStatus, statusSql } from '../../common/membership/membership';
 import type { User } from '../user/user.entity';
-import { MembershipStatus, TravelRole } from './travel.enums';
+import { TravelRole } from './travel.enums';
 import type { Travel } from './travel.entity';
 
+/**
+ * A user's membership of a travel. The rule "an ACTIVE member of a travel that is not deleted" is
+ * defined here once (`liveSql`, `findActive`); travel and planet statics use it.
+ */
 @Entity('travel_user')
 @Unique('UQ_travel_user_travel_user', ['travelId', 'userId'])
 @Index('IDX_travel_user_user_status', ['userId', 'status'])
-export class TravelUser extends BaseActiveRecord {
+export class TravelUser extends MembershipRecord {
   @PrimaryGeneratedColumn()
   id!: number;
 
@@ -36,4 +40,22 @@ export class TravelUser extends BaseActiveRecord {
 
   @Column({ type: 'timestamptz', nullable: true })
   leftAt!: Date | null;
+
+  /** SQL: the travel_user row `alias` is an ACTIVE membership of a travel that is not deleted (self-contained). */
+  static liveSql(alias = 'tu'): string {
+    return `(${statusSql(alias, MembershipStatus.ACTIVE)} AND EXISTS (SELECT 1 FROM travel live_travel WHERE live_travel.id = ${alias}.travel_id AND live_travel.deleted_at IS NULL))`;
+  }
+
+  /**
+   * The user's ACTIVE membership of a live travel, or null; with `lock`, the row stays locked
+   * (FOR NO KEY UPDATE) until the caller's transaction ends.
+   */
+  static findActive(travelId: number, userId: number, manager?: EntityManager, lock = false): Promise<TravelUser | null> {
+    const qb = this.managerOf(manager)
+      .createQueryBuilder(TravelUser, 'tu')
+      .where('tu.travelId = :travelId AND tu.userId = :userId', { travelId, userId })
+      .andWhere(TravelUser.liveSql('tu'));
+    if (lock) qb.setLock('for_no_key_update');
+    return qb.getOne();
+  }
 }

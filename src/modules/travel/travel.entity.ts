@@ -12,13 +12,14 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import { BaseActiveRecord } from '../../common/database/base-active-record';
-import { updateReturning } from '../../common/database/update-returning';
 import { AppException } from '../../common/errors/app.exception';
 import { CacheResult } from '../../infrastructure/cache/cache-result.decorator';
 import type { Planet } from '../planet/planet.entity';
+import { MembershipStatus } from '../../common/membership/membership';
+import { PlanetUser } from '../planet/planet-user.entity';
 import { User } from '../user/user.entity';
 import { TravelUser } from './travel-user.entity';
-import { MembershipStatus, TravelRole, TravelVisibility } from './travel.enums';
+import { TravelRole, TravelVisibility } from './travel.enums';
 
 export interface TravelInput {
   title: string;
@@ -150,7 +151,7 @@ export class Travel extends BaseActiveRecord {
    */
   static async findAccessible(id: number, userId: number): Promise<TravelAccess | null> {
     const travel = await Travel.createQueryBuilder('t')
-      .leftJoinAndSelect('t.travelUsers', 'tu', 'tu.userId = :userId AND tu.status = :active', { userId, active: MembershipStatus.ACTIVE })
+      .leftJoinAndSelect('t.travelUsers', 'tu', `tu.userId = :userId AND ${TravelUser.liveSql('tu')}`, { userId })
       .where('t.id = :id', { id })
       .getOne();
     if (!travel) return null;
@@ -163,7 +164,7 @@ export class Travel extends BaseActiveRecord {
   /** Travels where the user is an ACTIVE member, newest first, by keyset on the travel id. */
   static async findMine(userId: number, opts: { limit: number; cursor?: number }): Promise<TravelPage> {
     const qb = Travel.createQueryBuilder('t')
-      .innerJoinAndSelect('t.travelUsers', 'tu', 'tu.userId = :userId AND tu.status = :active', { userId, active: MembershipStatus.ACTIVE })
+      .innerJoinAndSelect('t.travelUsers', 'tu', `tu.userId = :userId AND ${TravelUser.liveSql('tu')}`, { userId })
       .orderBy('t.id', 'DESC')
       .limit(opts.limit + 1);
     if (opts.cursor !== undefined) qb.andWhere('t.id < :cursor', { cursor: opts.cursor });
@@ -236,7 +237,7 @@ export class Travel extends BaseActiveRecord {
   static async softDeleteWithPlanets(id: number): Promise<{ planetId: number; userId: number }[]> {
     return Travel.transaction(async (m) => {
       await Travel.lockForMembership(m, id);
-      const ended = await Travel.endPlanetMemberships(m, id);
+      const ended = await PlanetUser.endInTravel(m, id);
       await m.query('UPDATE planet SET deleted_at = now() WHERE travel_id = $1 AND deleted_at IS NULL', [id]);
       await m.query('UPDATE travel SET deleted_at = now() WHERE id = $1', [id]);
       return ended;
@@ -251,7 +252,7 @@ export class Travel extends BaseActiveRecord {
     return Travel.transaction(async (m) => {
       const travel = await Travel.lockForMembership(m, travelId);
       const existing = await m.findOne(TravelUser, { where: { travelId, userId } });
-      if (existing?.status === MembershipStatus.ACTIVE) return { membership: existing, participantCount: travel.participantCount, changed: false };
+      if (existing?.isActive()) return { membership: existing, participantCount: travel.participantCount, changed: false };
       if (travel.visibility !== TravelVisibility.PUBLIC) throw AppException.notFound('Travel');
       if (existing?.status === MembershipStatus.BANNED) throw AppException.forbidden('You were removed from this travel');
       return Travel.activate(m, travel, userId, existing, TravelRole.MEMBER);
@@ -264,7 +265,7 @@ export class Travel extends BaseActiveRecord {
       const travel = await Travel.lockForMembership(m, travelId);
       if (!(await m.exists(User, { where: { id: userId } }))) throw AppException.notFound('User');
       const existing = await m.findOne(TravelUser, { where: { travelId, userId } });
-      if (existing?.status === MembershipStatus.ACTIVE) throw AppException.conflict('is already a member of this travel', 'userId');
+      if (existing?.isActive()) throw AppException.conflict('is already a member of this travel', 'userId');
       return Travel.activate(m, travel, userId, existing, TravelRole.MEMBER);
     });
   }
@@ -279,7 +280,7 @@ export class Travel extends BaseActiveRecord {
       const travel = await Travel.lockForMembership(m, travelId);
       const membership = await m.findOne(TravelUser, { where: { travelId, userId } });
       if (!membership && travel.visibility !== TravelVisibility.PUBLIC) throw AppException.notFound('Travel');
-      if (membership?.status !== MembershipStatus.ACTIVE) return { left: false, endedPlanetIds: [], travelDeleted: false };
+      if (!membership?.isActive()) return { left: false, endedPlanetIds: [], travelDeleted: false };
 
       const lastMember = travel.participantCount <= 1;
       if (membership.role === TravelRole.HOST && !lastMember && (await Travel.otherHostCount(m, travelId, userId)) === 0) {
@@ -287,7 +288,7 @@ export class Travel extends BaseActiveRecord {
       }
       await m.update(TravelUser, { id: membership.id }, { status: MembershipStatus.LEFT, leftAt: new Date() });
       await m.query('UPDATE travel SET participant_count = participant_count - 1 WHERE id = $1', [travelId]);
-      const ended = await Travel.endPlanetMemberships(m, travelId, userId);
+      const ended = await PlanetUser.endInTravel(m, travelId, userId);
       if (lastMember) {
         await m.query('UPDATE planet SET deleted_at = now() WHERE travel_id = $1 AND deleted_at IS NULL', [travelId]);
         await m.query('UPDATE travel SET deleted_at = now() WHERE id = $1', [travelId]);
@@ -300,7 +301,7 @@ export class Travel extends BaseActiveRecord {
   static async setMemberRole(travelId: number, userId: number, role: TravelRole): Promise<TravelMembershipChange> {
     return Travel.transaction(async (m) => {
       const travel = await Travel.lockForMembership(m, travelId);
-      const membership = await m.findOne(TravelUser, { where: { travelId, userId, status: MembershipStatus.ACTIVE } });
+      const membership = await TravelUser.findActive(travelId, userId, m);
       if (!membership) throw AppException.notFound('Member');
       if (membership.role === role) return { membership, participantCount: travel.participantCount, changed: false };
       if (role === TravelRole.MEMBER && (await Travel.otherHostCount(m, travelId, userId)) === 0) {
@@ -335,26 +336,9 @@ export class Travel extends BaseActiveRecord {
   private static async otherHostCount(m: EntityManager, travelId: number, userId: number): Promise<number> {
     return m
       .createQueryBuilder(TravelUser, 'tu')
-      .where('tu.travelId = :travelId AND tu.userId <> :userId AND tu.status = :active AND tu.role = :host', {
-        travelId,
-        userId,
-        active: MembershipStatus.ACTIVE,
-        host: TravelRole.HOST,
-      })
+      .where('tu.travelId = :travelId AND tu.userId <> :userId AND tu.role = :host', { travelId, userId, host: TravelRole.HOST })
+      .andWhere(TravelUser.liveSql('tu'))
       .getCount();
-  }
-
-  /** Ends ACTIVE planet memberships in the travel (of one user, or of everyone). */
-  private static endPlanetMemberships(m: EntityManager, travelId: number, userId?: number): Promise<{ planetId: number; userId: number }[]> {
-    return updateReturning<{ planetId: number; userId: number }>(
-      m,
-      `UPDATE planet_user pu SET status = 'LEFT', left_at = now()
-         FROM planet p
-        WHERE p.id = pu.planet_id AND p.travel_id = $1 AND p.deleted_at IS NULL AND pu.status = 'ACTIVE'
-          AND ($2::int IS NULL OR pu.user_id = $2)
-        RETURNING pu.planet_id AS "planetId", pu.user_id AS "userId"`,
-      [travelId, userId ?? null],
-    );
   }
 
   /** A violated CHECK on the dates (a concurrent PATCH) is still the caller's bad input. */

@@ -8,8 +8,5 @@ export enum TravelRole {
   MEMBER = 'MEMBER',
 }
 
-export enum MembershipStatus {
-  ACTIVE = 'ACTIVE',
-  LEFT = 'LEFT',
-  BANNED = 'BANNED',
-}
+/** Lives in src/common/membership (shared by travels and planets); re-exported for older imports. */
+export { MembershipStatus } from '../../common/membership/membership';

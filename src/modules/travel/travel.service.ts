@@ -67,8 +67,8 @@ export class TravelService {
     for (const { planetId, userId } of ended) this.events.emit('planet.membership.changed', { planetId, userId, active: false });
   }
 
+  /** Visibility (404 for a PRIVATE travel) and bans are checked once, under the travel's row lock, in Travel.join. */
   async join(user: CurrentUserData, id: number): Promise<TravelMembershipResponseDto> {
-    await this.requireVisible(id, user.id);
     const { membership, participantCount } = await Travel.join(id, user.id);
     await this.popularChanged();
     return toTravelMembershipResponse(membership, participantCount);

@@ -13,7 +13,7 @@ import { BaseActiveRecord } from '../../common/database/base-active-record';
 import { AppException } from '../../common/errors/app.exception';
 import { normalizeEmail } from '../../common/validation/validators';
 import { Profile as ProfileEntity } from './profile.entity';
-import type { TravelUser } from '../travel/travel-user.entity';
+import { TravelUser } from '../travel/travel-user.entity';
 
 
 @Entity('user')
@@ -44,10 +44,6 @@ export class User extends BaseActiveRecord {
   @OneToMany('TravelUser', (tu: TravelUser) => tu.user, { eager: false })
   travelUsers?: TravelUser[];
 
-  static findByEmail(email: string): Promise<User | null> {
-    return this.findOne({ where: { email: normalizeEmail(email) } });
-  }
-
   /** The user with the password hash, for login only. */
   static findByEmailWithSecret(email: string): Promise<User | null> {
     return this.createQueryBuilder('u')
@@ -64,11 +60,7 @@ export class User extends BaseActiveRecord {
   /** User with active travel memberships and their travels, loaded explicitly (seed Phase 4). */
   static findWithTravels<T extends User>(this: { new (): T } & typeof User, id: number): Promise<T | null> {
     return this.createQueryBuilder('u')
-      .leftJoinAndSelect(
-        'u.travelUsers',
-        'tu',
-        "tu.status = 'ACTIVE' AND EXISTS (SELECT 1 FROM travel lt WHERE lt.id = tu.travel_id AND lt.deleted_at IS NULL)",
-      )
+      .leftJoinAndSelect('u.travelUsers', 'tu', TravelUser.liveSql('tu'))
       .leftJoinAndSelect('tu.travel', 't')
       .where('u.id = :id', { id })
       .orderBy('tu.joinedAt', 'DESC')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Message } from '../message.entity';
 import { MessageAttachment, MessageType } from '../message.enums';
+import type { MessageRecord } from '../queries/message-row';
 
 export class MessageSenderDto {
   @ApiProperty() id!: number;
@@ -36,7 +36,7 @@ export class MessageResponseDto {
 
 const iso = (d: Date | string | null | undefined): string | null => (d == null ? null : new Date(d).toISOString());
 
-export function toMessageResponse(m: Message, sender?: MessageSenderDto | null): MessageResponseDto {
+export function toMessageResponse(m: MessageRecord, sender?: MessageSenderDto | null): MessageResponseDto {
   const deleted = m.deletedAt != null;
   return {
     id: String(m.id),

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MessageResponseDto } from './message-response.dto';
+import { MessageResponseDto, toMessageResponse } from './message-response.dto';
+import type { SearchResult } from '../search/message-search';
 
 export class SearchPlanetRefDto {
   @ApiProperty() id!: number;
@@ -24,4 +25,9 @@ export class SearchResponseDto {
   @ApiProperty({ description: 'true when there are more than 1,000 matches (total then says 1000)' }) totalCapped!: boolean;
   @ApiProperty() hasMore!: boolean;
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Pass as `cursor` for the next page' }) nextCursor!: string | null;
+}
+
+/** Search records (Message.search) as the API answer. */
+export function toSearchResponse({ hits, ...page }: SearchResult): SearchResponseDto {
+  return { data: hits.map((h) => ({ ...toMessageResponse(h.message, h.sender), planet: h.planet, highlights: h.highlights })), ...page };
 }

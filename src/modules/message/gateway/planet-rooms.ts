@@ -21,7 +21,7 @@ export class PlanetRoomSync {
     let pending = sockets.filter((s) => s.connected && s.data.user);
     for (let pass = 0; pass < MAX_PASSES && pending.length > 0; pass++) {
       const before = new Map(pending.map((s) => [s, roomKey(s)]));
-      const active = await activePlanetsOf([...new Set(pending.map((s) => s.data.user.id))]);
+      const active = await PlanetUser.activePlanetIdsOf([...new Set(pending.map((s) => s.data.user.id))]);
       const raced: ChatSocket[] = [];
       for (const socket of pending) {
         if (!socket.connected) continue;
@@ -39,24 +39,6 @@ export class PlanetRoomSync {
     }
     if (pending.length) this.logger.warn(`planet rooms of ${pending.length} socket(s) kept changing; left to live updates`);
   }
-}
-
-/** Each user's ACTIVE planet ids (deleted planets excluded), in one query. */
-async function activePlanetsOf(userIds: number[]): Promise<Map<number, number[]>> {
-  const out = new Map<number, number[]>();
-  if (userIds.length === 0) return out;
-  const rows = (await PlanetUser.query(
-    `SELECT pu.user_id AS "userId", pu.planet_id AS "planetId"
-       FROM planet_user pu JOIN planet p ON p.id = pu.planet_id
-      WHERE pu.user_id = ANY($1) AND pu.status = 'ACTIVE' AND p.deleted_at IS NULL`,
-    [userIds],
-  )) as { userId: number; planetId: number }[];
-  for (const { userId, planetId } of rows) {
-    const list = out.get(Number(userId)) ?? [];
-    list.push(Number(planetId));
-    out.set(Number(userId), list);
-  }
-  return out;
 }
 
 function planetRooms(socket: ChatSocket): string[] {

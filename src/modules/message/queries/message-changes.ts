@@ -1,10 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import type { Message } from '../message.entity';
-import { messageColumns, MessageRow, rowToMessage, SenderRef, senderOf } from './message-row';
+import { messageColumns, MessageRecord, MessageRow, rowToMessage, SenderRef, senderOf } from './message-row';
 
 export interface ChangePage {
   /** Changed messages (tombstones included), each once, in its latest state, by change_seq. */
-  data: { message: Message; sender: SenderRef | null }[];
+  data: { message: MessageRecord; sender: SenderRef | null }[];
   /** The change_seq of the last item, or `since` when there is none: pass it as the next `since`. */
   nextCursor: string;
   hasMore: boolean;
@@ -30,7 +29,7 @@ export async function findChanges(manager: EntityManager, planetId: number, sinc
   );
   const page = rows.slice(0, limit);
   return {
-    data: page.map((row) => ({ message: rowToMessage(manager, row), sender: senderOf(row) })),
+    data: page.map((row) => ({ message: rowToMessage(row), sender: senderOf(row) })),
     nextCursor: page.length ? String(page[page.length - 1].change_seq) : since,
     hasMore: rows.length > limit,
   };

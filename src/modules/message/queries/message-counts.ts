@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { Message } from '../message.entity';
-import { MembershipStatus } from '../../travel/travel.enums';
-import { messageColumns, MessageRow, rowToMessage, SenderRef, senderOf } from './message-row';
+import { PlanetUser } from '../../planet/planet-user.entity';
+import { messageColumns, MessageRecord, MessageRow, rowToMessage, SenderRef, senderOf } from './message-row';
 
 export interface FindWithCountsOptions {
   /** Messages older than this id, newest first. */
@@ -12,7 +11,7 @@ export interface FindWithCountsOptions {
 }
 
 export interface MessageWithCounts {
-  message: Message;
+  message: MessageRecord;
   sender: SenderRef | null;
   /** Other ACTIVE members whose watermark has reached the message. */
   readCount: number;
@@ -27,8 +26,6 @@ export interface MessagePage {
   hasMore: boolean;
 }
 
-const ACTIVE = MembershipStatus.ACTIVE;
-
 /**
  * One page of a planet's messages with their counts in ONE SQL statement, whatever the page size:
  * the ACTIVE members' watermarks are read once (a CTE of at most one row per member), and each
@@ -37,7 +34,7 @@ const ACTIVE = MembershipStatus.ACTIVE;
  */
 export async function findWithCounts(manager: EntityManager, planetId: number, opts: FindWithCountsOptions = {}): Promise<MessagePage> {
   const limit = Math.max(1, Math.min(opts.limit ?? 50, 100));
-  const params: unknown[] = [planetId, ACTIVE, limit + 1];
+  const params: unknown[] = [planetId, limit + 1];
   let cursor = '';
   let order: 'ASC' | 'DESC' = 'DESC';
   if (opts.after) {
@@ -53,12 +50,12 @@ export async function findWithCounts(manager: EntityManager, planetId: number, o
        SELECT pu.user_id, COALESCE(r.last_read_message_id, 0) AS watermark
        FROM planet_user pu
        LEFT JOIN message_read_receipt r ON r.planet_id = pu.planet_id AND r.user_id = pu.user_id
-       WHERE pu.planet_id = $1 AND pu.status = $2
+       WHERE pu.planet_id = $1 AND ${PlanetUser.liveSql('pu')}
      ), page AS (
        SELECT ${messageColumns('m')} FROM message m
        WHERE m.planet_id = $1 ${cursor}
        ORDER BY m.id ${order}
-       LIMIT $3
+       LIMIT $2
      )
      SELECT page.*, pr.nickname AS sender_nickname,
        (SELECT count(*) FROM members w WHERE w.watermark >= page.id AND w.user_id IS DISTINCT FROM page.sender_id)::int AS read_count,
@@ -73,7 +70,7 @@ export async function findWithCounts(manager: EntityManager, planetId: number, o
   return {
     hasMore,
     data: rows.slice(0, limit).map((row) => ({
-      message: rowToMessage(manager, row),
+      message: rowToMessage(row),
       sender: senderOf(row),
       readCount: row.read_count,
       unreadCount: Math.max(0, row.others - row.read_count),
@@ -88,9 +85,9 @@ export async function getReadCount(manager: EntityManager, messageId: string): P
     `SELECT count(*)::int AS n
      FROM message m
      JOIN message_read_receipt r ON r.planet_id = m.planet_id AND r.last_read_message_id >= m.id AND r.user_id IS DISTINCT FROM m.sender_id
-     JOIN planet_user pu ON pu.planet_id = r.planet_id AND pu.user_id = r.user_id AND pu.status = $2
+     JOIN planet_user pu ON pu.planet_id = r.planet_id AND pu.user_id = r.user_id AND ${PlanetUser.liveSql('pu')}
      WHERE m.id = $1`,
-    [messageId, ACTIVE],
+    [messageId],
   );
   return row?.n ?? 0;
 }
@@ -108,7 +105,7 @@ export interface PlanetMessageSummary {
   planetId: number;
   /** Messages after the caller's watermark, not deleted and not sent by the caller. */
   unreadCount: number;
-  lastMessage: { message: Message; sender: SenderRef | null } | null;
+  lastMessage: { message: MessageRecord; sender: SenderRef | null } | null;
 }
 
 /**
@@ -136,6 +133,6 @@ export async function findPlanetSummaries(manager: EntityManager, userId: number
   return rows.map((row) => ({
     planetId: row.p_id,
     unreadCount: row.unread_count,
-    lastMessage: row.id == null ? null : { message: rowToMessage(manager, row as MessageRow), sender: senderOf(row as MessageRow) },
+    lastMessage: row.id == null ? null : { message: rowToMessage(row as MessageRow), sender: senderOf(row as MessageRow) },
   }));
 }

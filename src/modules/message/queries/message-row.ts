@@ -1,6 +1,11 @@
-import type { EntityManager } from 'typeorm';
-import { Message } from '../message.entity';
+import type { Message } from '../message.entity';
 import type { MessageAttachment, MessageType } from '../message.enums';
+
+/** A message as the query modules return it: the entity's columns as plain data (no instance, no relations). */
+export type MessageRecord = Pick<
+  Message,
+  'id' | 'planetId' | 'senderId' | 'type' | 'content' | 'searchableText' | 'replyToMessageId' | 'attachments' | 'clientId' | 'createdAt' | 'editedAt' | 'deletedAt' | 'changeSeq'
+>;
 
 /** A `message` row as PostgreSQL returns it from raw SQL, plus the sender's nickname. */
 export interface MessageRow {
@@ -40,8 +45,8 @@ export const messageColumns = (alias: string): string =>
     .map((c) => `${alias}.${c}`)
     .join(', ');
 
-export function rowToMessage(manager: EntityManager, row: MessageRow): Message {
-  return manager.create(Message, {
+export function rowToMessage(row: MessageRow): MessageRecord {
+  return {
     id: String(row.id),
     planetId: row.planet_id,
     senderId: row.sender_id,
@@ -54,8 +59,8 @@ export function rowToMessage(manager: EntityManager, row: MessageRow): Message {
     createdAt: row.created_at,
     editedAt: row.edited_at,
     deletedAt: row.deleted_at,
-    changeSeq: row.change_seq == null ? row.change_seq : String(row.change_seq),
-  });
+    changeSeq: String(row.change_seq),
+  };
 }
 
 export interface SenderRef {

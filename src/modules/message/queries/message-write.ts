@@ -1,9 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { updateReturning } from '../../../common/database/update-returning';
-import { Message } from '../message.entity';
+import type { Message } from '../message.entity';
 import { MessageAttachment, MessageType } from '../message.enums';
-import { MembershipStatus } from '../../travel/travel.enums';
-import { messageColumns, MessageRow, rowToMessage, SenderRef, senderOf } from './message-row';
+import { searchableTextOf } from '../searchable-text';
+import { PlanetUser } from '../../planet/planet-user.entity';
+import { messageColumns, MessageRecord, MessageRow, rowToMessage, SenderRef, senderOf } from './message-row';
 
 export interface NewMessage {
   planetId: number;
@@ -16,8 +17,8 @@ export interface NewMessage {
 }
 
 export type InsertOutcome =
-  | { kind: 'created'; message: Message; sender: SenderRef | null }
-  | { kind: 'duplicate'; message: Message; sender: SenderRef | null }
+  | { kind: 'created'; message: MessageRecord; sender: SenderRef | null }
+  | { kind: 'duplicate'; message: MessageRecord; sender: SenderRef | null }
   | { kind: 'not-member' }
   | { kind: 'bad-reply' }
   | { kind: 'client-id-taken' };
@@ -29,14 +30,11 @@ export type InsertOutcome =
  * Only when nothing was inserted does a second query find out why.
  */
 export async function insertForMember(manager: EntityManager, m: NewMessage): Promise<InsertOutcome> {
-  const draft = manager.create(Message, { content: m.content, attachments: m.attachments });
   const rows = await manager.query<MessageRow[]>(
     `WITH ins AS (
        INSERT INTO message (planet_id, sender_id, type, content, searchable_text, reply_to_message_id, attachments, client_id)
        SELECT $1, $2, $3::message_type, $4, $5, $6::bigint, $7::jsonb, $8
-       WHERE EXISTS (
-           SELECT 1 FROM planet_user pu JOIN planet p ON p.id = pu.planet_id AND p.deleted_at IS NULL
-           WHERE pu.planet_id = $1 AND pu.user_id = $2 AND pu.status = $9)
+       WHERE EXISTS (SELECT 1 FROM planet_user pu WHERE pu.planet_id = $1 AND pu.user_id = $2 AND ${PlanetUser.liveSql('pu')})
          AND ($6::bigint IS NULL OR EXISTS (SELECT 1 FROM message t WHERE t.id = $6::bigint AND t.planet_id = $1))
        ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
        RETURNING ${messageColumns('message')}
@@ -47,24 +45,21 @@ export async function insertForMember(manager: EntityManager, m: NewMessage): Pr
       m.senderId,
       m.type,
       m.content,
-      draft.generateSearchableText(),
+      searchableTextOf(m.content, m.attachments),
       m.replyToMessageId,
       JSON.stringify(m.attachments),
       m.clientId,
-      MembershipStatus.ACTIVE,
     ],
   );
-  if (rows[0]) return { kind: 'created', message: rowToMessage(manager, rows[0]), sender: senderOf(rows[0]) };
+  if (rows[0]) return { kind: 'created', message: rowToMessage(rows[0]), sender: senderOf(rows[0]) };
   return diagnose(manager, m);
 }
 
 async function diagnose(manager: EntityManager, m: NewMessage): Promise<InsertOutcome> {
   const [why] = await manager.query<{ member: boolean; reply_ok: boolean }[]>(
-    `SELECT EXISTS (
-         SELECT 1 FROM planet_user pu JOIN planet p ON p.id = pu.planet_id AND p.deleted_at IS NULL
-         WHERE pu.planet_id = $1 AND pu.user_id = $2 AND pu.status = $4) AS member,
+    `SELECT EXISTS (SELECT 1 FROM planet_user pu WHERE pu.planet_id = $1 AND pu.user_id = $2 AND ${PlanetUser.liveSql('pu')}) AS member,
        ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM message t WHERE t.id = $3::bigint AND t.planet_id = $1)) AS reply_ok`,
-    [m.planetId, m.senderId, m.replyToMessageId, MembershipStatus.ACTIVE],
+    [m.planetId, m.senderId, m.replyToMessageId],
   );
   if (!why?.member) return { kind: 'not-member' };
   if (!why.reply_ok) return { kind: 'bad-reply' };
@@ -76,7 +71,7 @@ async function diagnose(manager: EntityManager, m: NewMessage): Promise<InsertOu
       [m.senderId, m.clientId],
     );
     const row = existing[0];
-    if (row && row.planet_id === m.planetId) return { kind: 'duplicate', message: rowToMessage(manager, row), sender: senderOf(row) };
+    if (row && row.planet_id === m.planetId) return { kind: 'duplicate', message: rowToMessage(row), sender: senderOf(row) };
     if (row) return { kind: 'client-id-taken' };
   }
   // Lost a race with a concurrent leave or delete between the two statements: same answer.
@@ -100,28 +95,27 @@ export async function softDeleteMessage(manager: EntityManager, messageId: strin
  */
 export async function editMessageContent(
   manager: EntityManager,
-  message: Message,
+  message: Pick<Message, 'id' | 'attachments'>,
   senderId: number,
   content: string,
-): Promise<{ message: Message; sender: SenderRef | null } | null> {
-  const draft = manager.create(Message, { content, attachments: message.attachments });
+): Promise<{ message: MessageRecord; sender: SenderRef | null } | null> {
   const rows = await updateReturning<MessageRow>(
     manager,
     `UPDATE message SET content = $3, searchable_text = $4, edited_at = now()
      WHERE id = $1 AND sender_id = $2 AND deleted_at IS NULL
      RETURNING ${messageColumns('message')}, (SELECT nickname FROM profile WHERE user_id = message.sender_id) AS sender_nickname`,
-    [message.id, senderId, content, draft.generateSearchableText()],
+    [message.id, senderId, content, searchableTextOf(content, message.attachments)],
   );
   const row = rows[0];
-  return row ? { message: rowToMessage(manager, row), sender: senderOf(row) } : null;
+  return row ? { message: rowToMessage(row), sender: senderOf(row) } : null;
 }
 
-/** Whether `userId` may mark `messageId` read in `planetId`: ACTIVE member, message of that planet. */
+/** Whether `userId` may mark `messageId` read in `planetId`: ACTIVE member of the live planet, message of that planet. */
 export async function readTarget(manager: EntityManager, planetId: number, userId: number, messageId: string): Promise<{ member: boolean; message: boolean }> {
   const [row] = await manager.query<{ member: boolean; message: boolean }[]>(
-    `SELECT EXISTS (SELECT 1 FROM planet_user WHERE planet_id = $1 AND user_id = $2 AND status = $4) AS member,
+    `SELECT EXISTS (SELECT 1 FROM planet_user pu WHERE pu.planet_id = $1 AND pu.user_id = $2 AND ${PlanetUser.liveSql('pu')}) AS member,
             EXISTS (SELECT 1 FROM message WHERE id = $3 AND planet_id = $1) AS message`,
-    [planetId, userId, messageId, MembershipStatus.ACTIVE],
+    [planetId, userId, messageId],
   );
   return { member: !!row?.member, message: !!row?.message };
 }

@@ -1,9 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EnvironmentVariables } from '../../../config/env';
-import { MembershipStatus } from '../../travel/travel.enums';
 import { MessageBroadcaster } from '../gateway/message-broadcaster';
 import type { ReceiptUpdated } from '../gateway/socket-events';
+import { MessageReadReceipt, ReadMark } from '../message-read-receipt.entity';
 
 interface Waiter {
   resolve: () => void;
@@ -19,18 +19,19 @@ interface Waiter {
  * committed, so a 204 / `{ ok: true }` always means durable. Pending events are also flushed
  * before shutdown (beforeApplicationShutdown, while the database and sockets are still open).
  *
- * The statement only moves a watermark forward (and only for ACTIVE members, to a message of that
- * planet); it returns the rows that actually moved, and only those are broadcast as receipt:updated.
+ * The statement (MessageReadReceipt.advance) only moves a watermark forward, only for ACTIVE members
+ * of live planets, to a message of that planet; only the watermarks that moved are broadcast as
+ * receipt:updated.
  */
 @Injectable()
 export class ReadReceiptBatcher implements BeforeApplicationShutdown {
   private readonly logger = new Logger('ReadReceipts');
-  private pending = new Map<string, { planetId: number; userId: number; messageId: bigint }>();
+  private pending = new Map<string, ReadMark>();
   private waiters: Waiter[] = [];
   private timer?: NodeJS.Timeout;
   private inFlight: Promise<void> = Promise.resolve();
   private closing = false;
-  /** Statements run so far (for tests and metrics). */
+  /** Statements run so far (tests read it). */
   flushCount = 0;
 
   constructor(
@@ -88,23 +89,9 @@ export class ReadReceiptBatcher implements BeforeApplicationShutdown {
     for (const r of moved) this.broadcaster.receiptUpdated(r);
   }
 
-  private async write(batch: { planetId: number; userId: number; messageId: bigint }[]): Promise<ReceiptUpdated[]> {
+  private async write(batch: ReadMark[]): Promise<ReceiptUpdated[]> {
     this.flushCount += 1;
-    const rows = await this.dataSource.query<{ planet_id: number; user_id: number; last_read_message_id: string }[]>(
-      `INSERT INTO message_read_receipt AS r (planet_id, user_id, last_read_message_id, read_at)
-       SELECT b.planet_id, b.user_id, b.message_id, now()
-       FROM unnest($1::int[], $2::int[], $3::bigint[]) AS b(planet_id, user_id, message_id)
-       JOIN message m ON m.id = b.message_id AND m.planet_id = b.planet_id
-       JOIN planet_user pu ON pu.planet_id = b.planet_id AND pu.user_id = b.user_id AND pu.status = $4
-       -- one lock order for every node's flush, so two concurrent batches cannot deadlock
-       ORDER BY b.planet_id, b.user_id
-       ON CONFLICT (planet_id, user_id) DO UPDATE
-         SET last_read_message_id = EXCLUDED.last_read_message_id, read_at = EXCLUDED.read_at
-         WHERE r.last_read_message_id < EXCLUDED.last_read_message_id
-       RETURNING r.planet_id, r.user_id, r.last_read_message_id`,
-      [batch.map((b) => b.planetId), batch.map((b) => b.userId), batch.map((b) => b.messageId.toString()), MembershipStatus.ACTIVE],
-    );
-    return rows.map((r) => ({ planetId: r.planet_id, userId: r.user_id, lastReadMessageId: String(r.last_read_message_id) }));
+    return MessageReadReceipt.advance(batch, this.dataSource.manager);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,19 +1,31 @@
-import { In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import type { CurrentUserData } from '../../../common/decorators/current-user.decorator';
 import { AppException } from '../../../common/errors/app.exception';
 import { PlanetUser } from '../../planet/planet-user.entity';
 import { Planet } from '../../planet/planet.entity';
-import { Profile } from '../../user/profile.entity';
-import { toMessageResponse } from '../dto/message-response.dto';
-import type { SearchHitDto, SearchResponseDto } from '../dto/search-response.dto';
 import type { SearchDto } from '../dto/search.dto';
-import { Message } from '../message.entity';
+import { messageColumns, MessageRecord, MessageRow, rowToMessage, SenderRef, senderOf } from '../queries/message-row';
 import { decodeCursor, encodeCursor, SearchCursor } from './search-cursor';
 import { relevanceScore } from './search-rank';
 import { lexemeStats, LexemeStats } from './search-stats';
-import { highlightRanges, MAX_TERMS, parseQuery, planTerm, quote, SearchTerm, TermPlan } from './search-terms';
+import { HighlightRange, highlightRanges, MAX_TERMS, parseQuery, planTerm, quote, SearchTerm, TermPlan } from './search-terms';
 
-export type SearchResult = SearchResponseDto;
+/** One hit as a record: the message, its sender, its planet and the highlight ranges in its content. */
+export interface SearchHit {
+  message: MessageRecord;
+  sender: SenderRef | null;
+  planet: { id: number; name: string; travelId: number };
+  highlights: HighlightRange[];
+}
+
+/** A page of hits (records: MessageService maps them to SearchResponseDto). */
+export interface SearchResult {
+  hits: SearchHit[];
+  total: number;
+  totalCapped: boolean;
+  hasMore: boolean;
+  nextCursor: string | null;
+}
 
 /** `total` is exact up to this many matches; past it the answer says `totalCapped`. */
 export const TOTAL_CAP = 1000;
@@ -66,7 +78,7 @@ export interface SearchTuning {
  * term is common, by filtering rows newest first; CJK terms of 4+ characters are rechecked with
  * strpos on searchable_text; the caller's ACTIVE planets are the permission filter.
  */
-export async function searchMessages(user: CurrentUserData, dto: SearchDto, tuning: SearchTuning = {}): Promise<SearchResult> {
+export async function searchMessages(manager: EntityManager, user: CurrentUserData, dto: SearchDto, tuning: SearchTuning = {}): Promise<SearchResult> {
   const terms = parseQuery(dto.query);
   if (terms.length === 0) throw AppException.badRequest('query', 'must contain a letter, a digit or a Hangul/CJK character');
   if (terms.length > MAX_TERMS) throw AppException.badRequest('query', `must not have more than ${MAX_TERMS} terms`);
@@ -74,10 +86,10 @@ export async function searchMessages(user: CurrentUserData, dto: SearchDto, tuni
   const sort = dto.sort ?? 'relevance';
   const cursor = dto.cursor === undefined ? undefined : decodeCursor(dto.cursor, sort);
 
-  const [planetIds, maxId] = await Promise.all([searchScope(user.id, dto), newestId()]);
-  if (planetIds.length === 0) return { data: [], total: 0, totalCapped: false, hasMore: false, nextCursor: null };
+  const [planetIds, maxId] = await Promise.all([searchScope(manager, user.id, dto), newestId(manager)]);
+  if (planetIds.length === 0) return { hits: [], total: 0, totalCapped: false, hasMore: false, nextCursor: null };
 
-  const stats = await lexemeStats();
+  const stats = await lexemeStats(manager);
   const plan = planMatch(planetIds, terms, stats);
   const strategy = tuning.strategy ?? plan.strategy;
   const setLimit = tuning.setLimit ?? SET_LIMIT;
@@ -89,34 +101,34 @@ export async function searchMessages(user: CurrentUserData, dto: SearchDto, tuni
   const range = tuning.headWindow ?? Math.round(Math.min(RANGE_MAX, Math.max(RANGE_MIN, (3 * Math.max(want, 1)) / Math.max(density, 1e-9))));
   // texts the first page's reads bring along for relevance, so the window is not read twice
   const texts = sort === 'relevance' && want > 0 ? new Map<string, string>() : undefined;
-  const byRange = fromRanges(plan, maxId, range);
+  const byRange = fromRanges(manager, plan, maxId, range);
   let newest: Newest;
   let found: number;
   if (strategy === 'ordered') {
     // Rare: every match the index lists is read (their number is small), newest first.
-    const ids = await selectIds(plan.index, '', `ORDER BY m.id DESC LIMIT ${fetch}`);
+    const ids = await selectIds(manager, plan.index, '', `ORDER BY m.id DESC LIMIT ${fetch}`);
     found = ids.length;
     newest = ids.length <= setLimit ? fromSet(ids) : fromHead(ids.slice(0, setLimit), byRange);
   } else {
     // Unordered and capped: the exact total, and a small match set comes back whole (ordered and
     // paged here). Past setLimit the newest come from the head read alongside, then walk on.
-    const walk = fromWalk(plan.filter);
+    const walk = fromWalk(manager, plan.filter);
     const head = (): Promise<string[] | null> => {
       if (want === 0) return Promise.resolve(null);
-      if (strategy === 'index') return fromRanges(plan, maxId, range, texts)(want, {});
+      if (strategy === 'index') return fromRanges(manager, plan, maxId, range, texts)(want, {});
       const window = tuning.headWindow ?? HEAD_WINDOW;
-      return selectIds(plan.filter, `AND m.id > $${plan.filter.params.length + 1}::bigint`, `ORDER BY m.id DESC LIMIT ${want}`, [(maxId - BigInt(window)).toString()], texts);
+      return selectIds(manager, plan.filter, `AND m.id > $${plan.filter.params.length + 1}::bigint`, `ORDER BY m.id DESC LIMIT ${want}`, [(maxId - BigInt(window)).toString()], texts);
     };
-    const [ids, first] = await Promise.all([selectIds(strategy === 'index' ? plan.index : plan.filter, '', `LIMIT ${fetch}`), head()]);
+    const [ids, first] = await Promise.all([selectIds(manager, strategy === 'index' ? plan.index : plan.filter, '', `LIMIT ${fetch}`), head()]);
     found = ids.length;
     if (ids.length <= setLimit) newest = fromSet(ids.sort(compareIdsDesc));
     else if (first === null) newest = strategy === 'index' ? byRange : walk;
     // a short walk window means the matches are rarer than estimated: go on through the index
     else newest = fromHead(first, strategy === 'index' || first.length < want ? byRange : walk);
   }
-  const page = sort === 'recent' ? await recentPage(newest, dto, cursor) : await relevancePage(newest, terms, dto, cursor, texts);
+  const page = sort === 'recent' ? await recentPage(newest, dto, cursor) : await relevancePage(manager, newest, terms, dto, cursor, texts);
   return {
-    data: await hydrate(page.ids, terms),
+    hits: await hydrate(manager, page.ids, terms),
     total: Math.min(found, TOTAL_CAP),
     totalCapped: found > TOTAL_CAP,
     hasMore: page.next !== null,
@@ -125,14 +137,14 @@ export async function searchMessages(user: CurrentUserData, dto: SearchDto, tuni
 }
 
 /** The caller's ACTIVE, undeleted planets, narrowed by planetId / travelId (403 when that leaves none). */
-async function searchScope(userId: number, dto: SearchDto): Promise<number[]> {
-  let ids = await PlanetUser.activePlanetIds(userId);
+async function searchScope(manager: EntityManager, userId: number, dto: SearchDto): Promise<number[]> {
+  let ids = await PlanetUser.activePlanetIds(userId, manager);
   if (dto.planetId !== undefined) {
     if (!ids.includes(dto.planetId)) throw AppException.forbidden('You are not an active member of this planet');
     ids = [dto.planetId];
   }
   if (dto.travelId !== undefined) {
-    const inTravel = ids.length ? await Planet.find({ select: { id: true }, where: { id: In(ids), travelId: dto.travelId } }) : [];
+    const inTravel = ids.length ? await manager.find(Planet, { select: { id: true }, where: { id: In(ids), travelId: dto.travelId } }) : [];
     if (inTravel.length === 0) throw AppException.forbidden('You are not an active member of any planet of this travel');
     ids = inTravel.map((p) => p.id);
   }
@@ -228,14 +240,14 @@ export function planMatch(planetIds: number[], terms: SearchTerm[], stats: Lexem
 }
 
 /** The newest message id (an index-only look at the primary key), the top of the id ranges. */
-async function newestId(): Promise<bigint> {
-  const [row] = await Message.managerOf().query<{ max: string }[]>(`SELECT coalesce(max(id), 0)::text AS max FROM message`);
+async function newestId(manager: EntityManager): Promise<bigint> {
+  const [row] = await manager.query<{ max: string }[]>(`SELECT coalesce(max(id), 0)::text AS max FROM message`);
   return BigInt(row.max);
 }
 
 /** Ids of matches; with `texts`, their searchable texts too (relevance ranks them next). */
-async function selectIds(match: MatchSql, and: string, tail: string, extra: unknown[] = [], texts?: Map<string, string>): Promise<string[]> {
-  const rows = await Message.managerOf().query<{ id: string; text?: string }[]>(
+async function selectIds(manager: EntityManager, match: MatchSql, and: string, tail: string, extra: unknown[] = [], texts?: Map<string, string>): Promise<string[]> {
+  const rows = await manager.query<{ id: string; text?: string }[]>(
     `SELECT m.id::text AS id${texts ? ', m.searchable_text AS text' : ''} FROM message m WHERE ${match.where} ${and} ${tail}`,
     [...match.params, ...extra],
   );
@@ -294,7 +306,7 @@ function fromHead(head: string[], rest: Newest): Newest {
 }
 
 /** Newest first along the primary key with the plain filters (for common matches). */
-function fromWalk(match: MatchSql): Newest {
+function fromWalk(manager: EntityManager, match: MatchSql): Newest {
   return async (limit, opts) => {
     const extra: unknown[] = [];
     let and = '';
@@ -306,7 +318,7 @@ function fromWalk(match: MatchSql): Newest {
       extra.push(opts.atMostId);
       and += ` AND m.id <= $${match.params.length + extra.length}::bigint`;
     }
-    return selectIds(match, and, `ORDER BY m.id DESC LIMIT ${limit} OFFSET ${opts.offset ?? 0}`, extra);
+    return selectIds(manager, match, and, `ORDER BY m.id DESC LIMIT ${limit} OFFSET ${opts.offset ?? 0}`, extra);
   };
 }
 
@@ -315,7 +327,7 @@ function fromWalk(match: MatchSql): Newest {
  * range sized from the matches the one before held), so only the matches inside a range are read
  * from the table; once a range would pass RANGE_MAX, the last one reaches down to the first id.
  */
-function fromRanges(plan: MatchPlan, maxId: bigint, firstRange: number, texts?: Map<string, string>): Newest {
+function fromRanges(manager: EntityManager, plan: MatchPlan, maxId: bigint, firstRange: number, texts?: Map<string, string>): Newest {
   return async (limit, opts) => {
     const offset = opts.offset ?? 0;
     const need = limit + offset;
@@ -328,8 +340,8 @@ function fromRanges(plan: MatchPlan, maxId: bigint, firstRange: number, texts?: 
       const lo = hi - BigInt(range);
       const rows =
         lo > 0n
-          ? await selectIds(plan.ranged, `AND m.id > $${plan.ranged.params.length + 1}::bigint AND m.id <= $${plan.ranged.params.length + 2}::bigint`, `ORDER BY m.id DESC LIMIT ${need - out.length}`, [lo.toString(), hi.toString()], texts)
-          : await selectIds(plan.index, `AND m.id <= $${plan.index.params.length + 1}::bigint`, `ORDER BY m.id DESC LIMIT ${need - out.length}`, [hi.toString()], texts);
+          ? await selectIds(manager, plan.ranged, `AND m.id > $${plan.ranged.params.length + 1}::bigint AND m.id <= $${plan.ranged.params.length + 2}::bigint`, `ORDER BY m.id DESC LIMIT ${need - out.length}`, [lo.toString(), hi.toString()], texts)
+          : await selectIds(manager, plan.index, `AND m.id <= $${plan.index.params.length + 1}::bigint`, `ORDER BY m.id DESC LIMIT ${need - out.length}`, [hi.toString()], texts);
       out.push(...rows);
       hi = lo;
       // the next range from the density just seen (half again for safety), at least twice as wide
@@ -343,10 +355,10 @@ function fromRanges(plan: MatchPlan, maxId: bigint, firstRange: number, texts?: 
 }
 
 /** Searchable texts of `ids`, reading only those not already `known`. */
-async function searchableTexts(ids: string[], known = new Map<string, string>()): Promise<Map<string, string>> {
+async function searchableTexts(manager: EntityManager, ids: string[], known = new Map<string, string>()): Promise<Map<string, string>> {
   const missing = ids.filter((id) => !known.has(id));
   if (missing.length === 0) return known;
-  const rows = await Message.managerOf().query<{ id: string; text: string }[]>(`SELECT id::text AS id, searchable_text AS text FROM message WHERE id = ANY($1::bigint[])`, [missing]);
+  const rows = await manager.query<{ id: string; text: string }[]>(`SELECT id::text AS id, searchable_text AS text FROM message WHERE id = ANY($1::bigint[])`, [missing]);
   for (const r of rows) known.set(r.id, r.text);
   return known;
 }
@@ -367,13 +379,13 @@ async function recentPage(newest: Newest, dto: SearchDto, cursor?: SearchCursor)
  * Ranks the newest RELEVANCE_WINDOW matches (anchored at the first page's newest match, so later
  * pages rank the same window), ties newest first; past the window the matches continue newest first.
  */
-async function relevancePage(newest: Newest, terms: SearchTerm[], dto: SearchDto, cursor?: SearchCursor, known?: Map<string, string>): Promise<PageIds> {
+async function relevancePage(manager: EntityManager, newest: Newest, terms: SearchTerm[], dto: SearchDto, cursor?: SearchCursor, known?: Map<string, string>): Promise<PageIds> {
   const anchor = cursor?.s === 'relevance' ? cursor.a : undefined;
   if (cursor?.s === 'relevance' && 't' in cursor) return tailPage(newest, dto.limit, anchor as string, cursor.t, []);
 
   const window = await newest(RELEVANCE_WINDOW, { atMostId: anchor });
   if (window.length === 0) return { ids: [], next: null };
-  const texts = await searchableTexts(window, known);
+  const texts = await searchableTexts(manager, window, known);
   const a = anchor ?? window[0];
   const ranked = window
     .map((id) => ({ id, score: relevanceScore(texts.get(id) ?? '', terms) }))
@@ -403,24 +415,22 @@ function compareIdsDesc(x: string, y: string): number {
   return a > b ? -1 : a < b ? 1 : 0;
 }
 
-/** Messages of the page in page order, each with its sender, planet and highlight ranges. */
-async function hydrate(ids: string[], terms: SearchTerm[]): Promise<SearchHitDto[]> {
+/** Messages of the page in page order (deleted ones dropped), each with its sender, planet and highlight ranges, in one query. */
+async function hydrate(manager: EntityManager, ids: string[], terms: SearchTerm[]): Promise<SearchHit[]> {
   if (ids.length === 0) return [];
-  const messages = await Message.findBy({ id: In(ids) });
-  const senderIds = [...new Set(messages.map((m) => m.senderId).filter((id): id is number => id !== null))];
-  const [planets, profiles] = await Promise.all([
-    Planet.find({ select: { id: true, name: true, travelId: true }, where: { id: In([...new Set(messages.map((m) => m.planetId))]) }, withDeleted: true }),
-    senderIds.length ? Profile.find({ select: { userId: true, nickname: true }, where: { userId: In(senderIds) } }) : Promise.resolve([]),
-  ]);
-  const byId = new Map(messages.map((m) => [String(m.id), m]));
-  const planetOf = new Map(planets.map((p) => [p.id, { id: p.id, name: p.name, travelId: p.travelId }]));
-  const nickname = new Map(profiles.map((p) => [p.userId, p.nickname]));
-  const hits: SearchHitDto[] = [];
+  const rows = await manager.query<(MessageRow & { planet_name: string; planet_travel_id: number })[]>(
+    `SELECT ${messageColumns('m')}, pr.nickname AS sender_nickname, p.name AS planet_name, p.travel_id AS planet_travel_id
+     FROM message m JOIN planet p ON p.id = m.planet_id LEFT JOIN profile pr ON pr.user_id = m.sender_id
+     WHERE m.id = ANY($1::bigint[]) AND m.deleted_at IS NULL`,
+    [ids],
+  );
+  const byId = new Map(rows.map((r) => [String(r.id), r]));
+  const hits: SearchHit[] = [];
   for (const id of ids) {
-    const m = byId.get(id);
-    if (!m) continue; // hard-deleted between the two queries
-    const sender = m.senderId === null ? null : { id: m.senderId, nickname: nickname.get(m.senderId) ?? '' };
-    hits.push({ ...toMessageResponse(m, sender), planet: planetOf.get(m.planetId)!, highlights: highlightRanges(m.content, terms) });
+    const row = byId.get(id);
+    if (!row) continue; // deleted between the two queries
+    const message = rowToMessage(row);
+    hits.push({ message, sender: senderOf(row), planet: { id: row.planet_id, name: row.planet_name, travelId: row.planet_travel_id }, highlights: highlightRanges(message.content, terms) });
   }
   return hits;
 }

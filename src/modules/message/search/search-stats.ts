@@ -1,4 +1,4 @@
-import { Message } from '../message.entity';
+import type { EntityManager } from 'typeorm';
 
 /**
  * How often search lexemes occur, from the statistics ANALYZE (autovacuum) keeps on
@@ -21,9 +21,9 @@ export const STATS_TTL_MS = 5 * 60 * 1000;
 
 let cached: { at: number; stats: Promise<LexemeStats> } | undefined;
 
-export function lexemeStats(now = Date.now()): Promise<LexemeStats> {
+export function lexemeStats(manager: EntityManager, now = Date.now()): Promise<LexemeStats> {
   if (!cached || now - cached.at > STATS_TTL_MS) {
-    const stats = readStats();
+    const stats = readStats(manager);
     cached = { at: now, stats };
     stats.catch(() => {
       if (cached?.stats === stats) cached = undefined;
@@ -32,13 +32,8 @@ export function lexemeStats(now = Date.now()): Promise<LexemeStats> {
   return cached.stats;
 }
 
-/** Forgets the cached statistics (tests, after ANALYZE). */
-export function resetLexemeStats(): void {
-  cached = undefined;
-}
-
-async function readStats(): Promise<LexemeStats> {
-  const rows = await Message.managerOf().query<{ elems: string[] | null; freqs: number[] | null; rows: number | null }[]>(
+async function readStats(manager: EntityManager): Promise<LexemeStats> {
+  const rows = await manager.query<{ elems: string[] | null; freqs: number[] | null; rows: number | null }[]>(
     `SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs::float8[] AS freqs,
             (SELECT greatest(c.reltuples, 0)::float8 FROM pg_class c WHERE c.oid = 'message'::regclass) AS rows
      FROM (SELECT 1) AS one

@@ -149,29 +149,6 @@ export function planTerm(t: SearchTerm): TermPlan {
   return { term: t, keys: [...grams], exact: null, prefix: null, estimateKeys: [...grams] };
 }
 
-/**
- * The index part of the match, as tsquery text (passed as a parameter and cast, never parsed by a
- * text search parser): for each term its chosen key (`pick`, by default the first), or its prefix
- * match. Terms whose plan has `exact === null` must be rechecked (see {@link recheckTerms}).
- */
-export function toTsQuery(terms: SearchTerm[], pick: (plan: TermPlan) => string = (p) => p.keys[0]): string {
-  return terms
-    .map(planTerm)
-    .map((p) => (p.prefix !== null ? p.prefix : quote(pick(p))))
-    .join(' & ');
-}
-
-/** CJK terms of 4+ characters: their trigrams only say "maybe", strpos on searchable_text says yes. */
-export function recheckTerms(terms: SearchTerm[]): string[] {
-  return terms.map(planTerm).filter((p) => p.exact === null).map((p) => p.term.text);
-}
-
-/** The contract, evaluated directly on a searchable text (used by the oracle and highlights). */
-export function matchesAll(searchableText: string, terms: SearchTerm[]): boolean {
-  const words = runsOf(searchableText).filter((r) => r.kind === 'word').map((r) => r.text);
-  return terms.every((t) => (t.kind === 'cjk' ? searchableText.includes(t.text) : words.some((w) => w.startsWith(t.text))));
-}
-
 export interface HighlightRange {
   /** UTF-16 offset into `content`, inclusive. */
   start: number;

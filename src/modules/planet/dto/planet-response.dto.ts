@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { MessageResponseDto } from '../../message/dto/message-response.dto';
-import { MembershipStatus } from '../../travel/travel.enums';
+import { MembershipStatus } from '../../../common/membership/membership';
 import type { PlanetUser } from '../planet-user.entity';
 import type { Planet } from '../planet.entity';
 import { PlanetRole } from '../planet.enums';

@@ -1,19 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, CurrentUserData } from '../../../../common/decorators/current-user.decorator';
 import { BigIdPipe } from '../../../../common/pipes/id.pipe';
-import { AuthGuard } from '../../../../guards/auth.guard';
 import { RateLimit } from '../../../../infrastructure/rate-limit/rate-limit.decorator';
 import { EditMessageDto } from '../../dto/edit-message.dto';
 import { MessageResponseDto } from '../../dto/message-response.dto';
 import { SearchResponseDto } from '../../dto/search-response.dto';
 import { SearchDto } from '../../dto/search.dto';
 import { MessageService } from '../../message.service';
-import type { SearchResult } from '../../search/message-search';
 
 @ApiTags('messages')
 @ApiBearerAuth()
-@UseGuards(AuthGuard)
 @Controller('messages')
 export class MessageController {
   constructor(private readonly messages: MessageService) {}
@@ -22,7 +19,7 @@ export class MessageController {
   @Get('search')
   @RateLimit('search')
   @ApiOkResponse({ type: SearchResponseDto })
-  search(@CurrentUser() user: CurrentUserData, @Query() dto: SearchDto): Promise<SearchResult> {
+  search(@CurrentUser() user: CurrentUserData, @Query() dto: SearchDto): Promise<SearchResponseDto> {
     return this.messages.search(user, dto);
   }
 

@@ -1,8 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, CurrentUserData } from '../../../../common/decorators/current-user.decorator';
 import { IdPipe } from '../../../../common/pipes/id.pipe';
-import { AuthGuard } from '../../../../guards/auth.guard';
 import { RateLimit } from '../../../../infrastructure/rate-limit/rate-limit.decorator';
 import { ListChangesDto, MessageChangesResponseDto } from '../../dto/message-changes.dto';
 import { ListMessagesDto, MessageListResponseDto } from '../../dto/list-messages.dto';
@@ -14,7 +13,6 @@ import { MessageService } from '../../message.service';
 /** A planet's messages: send, list (keyset), "read up to". Sends are broadcast to the planet's sockets on every node. */
 @ApiTags('messages')
 @ApiBearerAuth()
-@UseGuards(AuthGuard)
 @Controller('planets/:planetId')
 export class PlanetMessageController {
   constructor(private readonly messages: MessageService) {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -12,7 +12,6 @@ import {
 } from '@nestjs/swagger';
 import { CurrentUser, CurrentUserData } from '../../../../common/decorators/current-user.decorator';
 import { IdPipe } from '../../../../common/pipes/id.pipe';
-import { AuthGuard } from '../../../../guards/auth.guard';
 import { CreatePlanetDto } from '../../dto/create-planet.dto';
 import { MyPlanetListDto, PlanetListDto, PlanetMembershipResponseDto, PlanetResponseDto } from '../../dto/planet-response.dto';
 import { PlanetService } from '../../planet.service';
@@ -22,7 +21,6 @@ const HIDDEN = 'It does not exist, is deleted, or its travel is PRIVATE and you 
 
 @ApiTags('planets')
 @ApiBearerAuth()
-@UseGuards(AuthGuard)
 @ApiBadRequestResponse({ description: 'Bad input; `details` names the field' })
 @Controller()
 export class PlanetController {

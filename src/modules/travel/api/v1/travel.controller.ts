@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -13,7 +13,6 @@ import {
 } from '@nestjs/swagger';
 import { CurrentUser, CurrentUserData } from '../../../../common/decorators/current-user.decorator';
 import { IdPipe } from '../../../../common/pipes/id.pipe';
-import { AuthGuard } from '../../../../guards/auth.guard';
 import { AddMemberDto } from '../../dto/add-member.dto';
 import { CreateTravelDto } from '../../dto/create-travel.dto';
 import { ListTravelsDto } from '../../dto/list-travels.dto';
@@ -26,7 +25,6 @@ const HIDDEN = 'The travel does not exist, is deleted, or is PRIVATE and you are
 
 @ApiTags('travels')
 @ApiBearerAuth()
-@UseGuards(AuthGuard)
 @ApiBadRequestResponse({ description: 'Bad input; `details` names the field' })
 @Controller('travels')
 export class TravelController {

@@ -1,14 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, CurrentUserData } from '../../../../common/decorators/current-user.decorator';
-import { AuthGuard } from '../../../../guards/auth.guard';
 import { ProfileDto, UserMeDto } from '../../dto/user-response.dto';
 import { UpdateProfileDto } from '../../dto/update-profile.dto';
 import { UserService } from '../../user.service';
 
 @ApiTags('users')
 @ApiBearerAuth()
-@UseGuards(AuthGuard)
 @Controller('users/me')
 export class UserController {
   constructor(private readonly users: UserService) {}
