@@ -57,6 +57,9 @@ describe('an app node while its PostgreSQL is stopped and frozen', () => {
         DATABASE_STATEMENT_TIMEOUT: String(STATEMENT_MS),
         DATABASE_QUERY_TIMEOUT: String(QUERY_MS),
         LOG_LEVEL: 'warn',
+        // Steady traffic from two users for a minute: above the default send limits, on purpose.
+        RATE_LIMIT_SEND: '100000/60s',
+        RATE_LIMIT_SOCKET_EVENTS: '100000/60s',
       },
     });
     socket = await connectSocket(node.url, bob.token);
