@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { createOpenApiDocument } from './common/openapi/openapi-document';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import { EnvironmentVariables } from './config/env';
 import { createLogger, requestLogger } from './infrastructure/logging/request-logger';
@@ -38,7 +39,7 @@ export async function createApp(env: EnvironmentVariables): Promise<INestApplica
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   if (env.LOG_LEVEL !== 'silent') app.use(requestLogger(logger));
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+  applyRoutePrefix(app);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   app.useWebSocketAdapter(new RedisIoAdapter(app, app.get(RedisService), env));
@@ -47,13 +48,22 @@ export async function createApp(env: EnvironmentVariables): Promise<INestApplica
   return app;
 }
 
+/** Every route but health is under /api/v1. */
+function applyRoutePrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+}
+
+/** /docs (Swagger UI) and /docs/json (the OpenAPI document, the same as openapi/openapi.json). */
 export function setupSwagger(app: INestApplication): void {
-  const config = new DocumentBuilder()
-    .setTitle('Connecto API')
-    .setDescription('Group-travel chat: auth, travels, planets, messages, search, media. Socket.IO events are described in API.md.')
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'docs/json' });
+}
+
+/**
+ * The app's routes without its services: Nest's preview mode builds the module graph but creates
+ * no provider, so no PostgreSQL or Redis connection is made. For generating the OpenAPI document.
+ */
+export async function createDocumentApp(env: EnvironmentVariables): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), { preview: true, logger: false, abortOnError: false });
+  applyRoutePrefix(app);
+  return app;
 }

@@ -1,9 +1,30 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators/public.decorator';
+import { ErrorResponseDto } from '../common/openapi/error-response.dto';
 import { RedisService } from '../infrastructure/redis/redis.service';
+
+class LivenessDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+}
+
+class ReadinessChecksDto {
+  @ApiProperty({ enum: ['up', 'down'] }) postgres!: 'up' | 'down';
+  @ApiProperty({ enum: ['up', 'down'] }) redis!: 'up' | 'down';
+}
+
+class ReadinessDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+  @ApiProperty({ type: ReadinessChecksDto }) checks!: ReadinessChecksDto;
+}
+
+/** The one error shape, plus which service is down. */
+class NotReadyDto extends ErrorResponseDto {
+  @ApiProperty({ enum: ['unavailable'] }) status!: 'unavailable';
+  @ApiProperty({ type: ReadinessChecksDto }) checks!: ReadinessChecksDto;
+}
 
 @ApiTags('health')
 @Public()
@@ -16,23 +37,25 @@ export class HealthController {
 
   /** Liveness: the process answers. */
   @Get()
-  @ApiOkResponse({ description: 'The process is alive' })
-  alive(): { status: 'ok' } {
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ type: LivenessDto, description: 'The process is alive' })
+  alive(): LivenessDto {
     return { status: 'ok' };
   }
 
   /** Readiness: PostgreSQL and Redis both answer within a second, else 503 with Retry-After. */
   @Get('ready')
-  @ApiOkResponse({ description: 'PostgreSQL and Redis are reachable' })
-  @ApiServiceUnavailableResponse({ description: 'A backing service is down' })
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis both answer within a second' })
+  @ApiOkResponse({ type: ReadinessDto, description: 'PostgreSQL and Redis are reachable' })
+  @ApiServiceUnavailableResponse({ type: NotReadyDto, description: 'A backing service is down; retry after `Retry-After` seconds' })
   async ready(@Res({ passthrough: true }) res: Response) {
     const [postgres, redis] = await Promise.all([this.pingPostgres(), this.redis.ping()]);
     const ok = postgres && redis;
-    const checks = { postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down' };
-    if (ok) return { status: 'ok', checks };
+    const checks: ReadinessChecksDto = { postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down' };
+    if (ok) return { status: 'ok', checks } satisfies ReadinessDto;
     res.status(HttpStatus.SERVICE_UNAVAILABLE).setHeader('Retry-After', '5');
     const down = Object.entries(checks).filter(([, v]) => v === 'down').map(([k]) => k);
-    return { statusCode: 503, error: 'Service Unavailable', message: `Not ready: ${down.join(' and ')} down`, status: 'unavailable', checks };
+    return { statusCode: 503, error: 'Service Unavailable', message: `Not ready: ${down.join(' and ')} down`, status: 'unavailable', checks } satisfies NotReadyDto;
   }
 
   private async pingPostgres(): Promise<boolean> {

@@ -20,7 +20,7 @@ export class ListMessagesDto {
   @IsBigId()
   after?: string;
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: MESSAGE_PAGE_MAX })
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: MESSAGE_PAGE_MAX })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -29,10 +29,11 @@ export class ListMessagesDto {
   limit = 50;
 }
 
+/** A message of a list page: the counts are always there (required, so generated clients type them as numbers). */
 export class MessageWithCountsDto extends MessageResponseDto {
-  @ApiProperty() override readCount!: number;
-  @ApiProperty() override unreadCount!: number;
-  @ApiProperty() override replyCount!: number;
+  @ApiProperty({ required: true, description: 'ACTIVE members other than the sender whose read watermark has reached this message' }) override readCount!: number;
+  @ApiProperty({ required: true, description: 'ACTIVE members other than the sender who have not read it yet' }) override unreadCount!: number;
+  @ApiProperty({ required: true, description: 'Replies to this message that are not deleted' }) override replyCount!: number;
 }
 
 export class MessageListResponseDto {

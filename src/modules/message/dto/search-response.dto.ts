@@ -23,5 +23,5 @@ export class SearchResponseDto {
   @ApiProperty({ description: 'Exact number of matches, up to 1,000 (see totalCapped)' }) total!: number;
   @ApiProperty({ description: 'true when there are more than 1,000 matches (total then says 1000)' }) totalCapped!: boolean;
   @ApiProperty() hasMore!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Pass as `cursor` for the next page' }) nextCursor!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page' }) nextCursor!: string | null;
 }
