@@ -1,7 +1,10 @@
 /*
- * `npm run openapi:generate`: writes openapi/openapi.json from the app's decorators (no PostgreSQL or
- * Redis needed). `npm run openapi:check`: exits 1 when the committed file differs from what the app
- * generates, so API changes show up in review and client teams can diff releases.
+ * `npm run openapi:generate`: writes what client teams build against, from the code (no PostgreSQL or
+ * Redis needed):
+ *   openapi/openapi.json       the OpenAPI document (the same as /docs/json), from the controllers and DTOs
+ *   openapi/connecto-api.d.ts  TypeScript types of it, by openapi-typescript 7 (for openapi-fetch)
+ * `npm run openapi:check`: exits 1 when a committed file differs from what the code generates, so API
+ * changes show up in review and client teams can diff releases.
  */
 import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +13,9 @@ import { createDocumentApp } from '../src/bootstrap';
 import { createOpenApiDocument } from '../src/common/openapi/openapi-document';
 import { validateEnv } from '../src/config/env';
 
-export const OPENAPI_FILE = path.resolve(__dirname, '..', 'openapi', 'openapi.json');
+const DIR = path.resolve(__dirname, '..', 'openapi');
+export const OPENAPI_FILE = path.join(DIR, 'openapi.json');
+export const CLIENT_TYPES_FILE = path.join(DIR, 'connecto-api.d.ts');
 
 /** The document as committed: 2-space JSON with a final newline. */
 export async function generateOpenApiText(): Promise<string> {
@@ -22,27 +27,54 @@ export async function generateOpenApiText(): Promise<string> {
   }
 }
 
+/**
+ * openapi-typescript's client types for a document (its text as committed). Loaded on use: it pulls
+ * in ES modules, which Node 20.19+ can require but jest's module loader cannot (tests run
+ * `openapi:check` as a process instead).
+ */
+export async function generateClientTypes(openApiText: string): Promise<string> {
+  const { default: openapiTS, astToString } = await import('openapi-typescript');
+  const ast = await openapiTS(JSON.parse(openApiText) as Parameters<typeof openapiTS>[0], { alphabetize: false, exportType: false });
+  return astToString(ast);
+}
+
+/** Every generated file with its expected content. */
+export async function generateAll(): Promise<{ file: string; text: string }[]> {
+  const openApi = await generateOpenApiText();
+  return [
+    { file: OPENAPI_FILE, text: openApi },
+    { file: CLIENT_TYPES_FILE, text: await generateClientTypes(openApi) },
+  ];
+}
+
+function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
-  const text = await generateOpenApiText();
-  const rel = path.relative(process.cwd(), OPENAPI_FILE);
-  if (!check) {
-    writeFileSync(OPENAPI_FILE, text);
-    console.log(`openapi: wrote ${rel}`);
-    return;
+  const outputs = await generateAll();
+  let stale = 0;
+  for (const { file, text } of outputs) {
+    const rel = path.relative(process.cwd(), file);
+    if (!check) {
+      writeFileSync(file, text);
+      console.log(`openapi: wrote ${rel}`);
+    } else if (readOrEmpty(file) !== text) {
+      stale += 1;
+      console.error(`openapi: ${rel} differs from what the code generates`);
+    } else {
+      console.log(`openapi: ${rel} is up to date`);
+    }
   }
-  let committed = '';
-  try {
-    committed = readFileSync(OPENAPI_FILE, 'utf8');
-  } catch {
-    // missing: reported below
+  if (stale > 0) {
+    console.error('openapi: run `npm run openapi:generate` and commit the result');
+    process.exitCode = 1;
   }
-  if (committed === text) {
-    console.log(`openapi: ${rel} is up to date`);
-    return;
-  }
-  console.error(`openapi: ${rel} differs from what the app generates. Run \`npm run openapi:generate\` and commit the result.`);
-  process.exitCode = 1;
 }
 
 if (require.main === module) {

@@ -29,11 +29,11 @@ export class ListMessagesDto {
   limit = 50;
 }
 
-/** A message of a list page: the counts are always there (required, so generated clients type them as numbers). */
+/** A message of a list page: the one message shape plus its counts (only lists carry them). */
 export class MessageWithCountsDto extends MessageResponseDto {
-  @ApiProperty({ required: true, description: 'ACTIVE members other than the sender whose read watermark has reached this message' }) override readCount!: number;
-  @ApiProperty({ required: true, description: 'ACTIVE members other than the sender who have not read it yet' }) override unreadCount!: number;
-  @ApiProperty({ required: true, description: 'Replies to this message that are not deleted' }) override replyCount!: number;
+  @ApiProperty({ description: 'ACTIVE members other than the sender whose read watermark has reached this message' }) readCount!: number;
+  @ApiProperty({ description: 'ACTIVE members other than the sender who have not read it yet' }) unreadCount!: number;
+  @ApiProperty({ description: 'Replies to this message that are not deleted' }) replyCount!: number;
 }
 
 export class MessageListResponseDto {

@@ -24,9 +24,6 @@ export class MessageResponseDto {
   @ApiProperty() createdAt!: string;
   @ApiProperty({ nullable: true, type: String }) editedAt!: string | null;
   @ApiProperty() deleted!: boolean;
-  @ApiPropertyOptional() readCount?: number;
-  @ApiPropertyOptional() unreadCount?: number;
-  @ApiPropertyOptional() replyCount?: number;
 }
 
 const iso = (d: Date | string | null | undefined): string | null => (d == null ? null : new Date(d).toISOString());

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { MessageResponseDto } from './message-response.dto';
 
 export class SearchPlanetRefDto {
