@@ -3,6 +3,8 @@
  * Redis needed):
  *   openapi/openapi.json       the OpenAPI document (the same as /docs/json), from the controllers and DTOs
  *   openapi/connecto-api.d.ts  TypeScript types of it, by openapi-typescript 7 (for openapi-fetch)
+ *   openapi/asyncapi.json      the AsyncAPI 3 document of the Socket.IO events (/docs/asyncapi.json),
+ *                              from the typed event map (scripts/asyncapi.ts)
  * `npm run openapi:check`: exits 1 when a committed file differs from what the code generates, so API
  * changes show up in review and client teams can diff releases.
  */
@@ -10,8 +12,10 @@ import 'reflect-metadata';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createDocumentApp } from '../src/bootstrap';
+import { ASYNCAPI_FILE } from '../src/common/openapi/asyncapi-route';
 import { createOpenApiDocument } from '../src/common/openapi/openapi-document';
 import { validateEnv } from '../src/config/env';
+import { generateAsyncApiText } from './asyncapi';
 
 const DIR = path.resolve(__dirname, '..', 'openapi');
 export const OPENAPI_FILE = path.join(DIR, 'openapi.json');
@@ -27,16 +31,9 @@ export async function generateOpenApiText(): Promise<string> {
   }
 }
 
-/**
- * openapi-typescript's client types for a document (its text as committed). Loaded on use: it pulls
- * in ES modules, which Node 20.19+ can require but jest's module loader cannot (tests run
- * `openapi:check` as a process instead).
- */
-export async function generateClientTypes(openApiText: string): Promise<string> {
-  const { default: openapiTS, astToString } = await import('openapi-typescript');
-  const ast = await openapiTS(JSON.parse(openApiText) as Parameters<typeof openapiTS>[0], { alphabetize: false, exportType: false });
-  return astToString(ast);
-}
+// Plain JavaScript (see its header): tests run it as a process.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { generateClientTypes } = require('./openapi-client-types') as { generateClientTypes(openApiText: string): Promise<string> };
 
 /** Every generated file with its expected content. */
 export async function generateAll(): Promise<{ file: string; text: string }[]> {
@@ -44,6 +41,7 @@ export async function generateAll(): Promise<{ file: string; text: string }[]> {
   return [
     { file: OPENAPI_FILE, text: openApi },
     { file: CLIENT_TYPES_FILE, text: await generateClientTypes(openApi) },
+    { file: ASYNCAPI_FILE, text: generateAsyncApiText() },
   ];
 }
 
