@@ -4,11 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { serveAsyncApi } from './common/openapi/asyncapi-route';
 import { createOpenApiDocument } from './common/openapi/openapi-document';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import { EnvironmentVariables } from './config/env';
-import { createLogger, requestLogger } from './infrastructure/logging/request-logger';
-import { PinoNestLogger } from './infrastructure/logging/nest-logger';
+import { createLogger, requestLogger, resolveLogFormat } from './infrastructure/logging/request-logger';
+import { BOOT_CONTEXTS, PinoNestLogger } from './infrastructure/logging/nest-logger';
 import { RedisService } from './infrastructure/redis/redis.service';
 import { RedisIoAdapter } from './infrastructure/socket/redis-io.adapter';
 
@@ -29,9 +30,10 @@ export function listenWithBacklog(app: INestApplication, port: number, host: str
 
 /** Builds the configured app (not listening): used by main.ts, the dev start and e2e tests alike. */
 export async function createApp(env: EnvironmentVariables): Promise<INestApplication> {
-  const logger = createLogger(env.LOG_LEVEL);
+  const logFormat = resolveLogFormat(env);
+  const logger = createLogger(env.LOG_LEVEL, logFormat);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
-    logger: env.LOG_LEVEL === 'silent' ? false : new PinoNestLogger(logger),
+    logger: env.LOG_LEVEL === 'silent' ? false : new PinoNestLogger(logger, logFormat === 'pretty' ? BOOT_CONTEXTS : []),
     abortOnError: false,
     bodyParser: true,
   });
@@ -53,8 +55,9 @@ function applyRoutePrefix(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
 }
 
-/** /docs (Swagger UI) and /docs/json (the OpenAPI document, the same as openapi/openapi.json). */
+/** /docs (Swagger UI), /docs/json (the OpenAPI document, as openapi/openapi.json) and /docs/asyncapi.json (the Socket.IO events). */
 export function setupSwagger(app: INestApplication): void {
+  serveAsyncApi(app);
   SwaggerModule.setup('docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'docs/json' });
 }
 
