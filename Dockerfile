@@ -4,8 +4,9 @@
 #   docker run --env-file .env -p 3000:3000 connecto-api
 # At start it runs the pending migrations (`node scripts/typeorm.js migration:run`, which uses the
 # compiled dist/ormconfig.js because the image holds no TypeScript sources), then the API.
+# Node.js 24, the current LTS line (package.json `engines` lists what is supported; CI tests 20 and 24).
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 # swagger-ui-dist's analytics postinstall (@scarf/scarf) stays quiet.
 ENV SCARF_ANALYTICS=false
 WORKDIR /app
@@ -16,7 +17,7 @@ COPY src ./src
 COPY migration ./migration
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json /app/package-lock.json ./
@@ -25,6 +26,8 @@ COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node scripts/typeorm.js ./scripts/typeorm.js
 # Writable by the app: the development secrets file (docker compose mounts a volume here).
 RUN mkdir -p /app/data && chown node:node /app/data
+# Served at /docs/asyncapi.json (the OpenAPI document is built from the code at start).
+COPY --chown=node:node openapi/asyncapi.json ./openapi/asyncapi.json
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \

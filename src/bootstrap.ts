@@ -3,8 +3,10 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { json } from 'express';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { serveAsyncApi } from './common/openapi/asyncapi-route';
+import { createOpenApiDocument } from './common/openapi/openapi-document';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import { assertNoExampleSecrets } from './config/dev-secrets';
 import { EnvironmentVariables } from './config/env';
@@ -12,8 +14,8 @@ import { preBodyRateLimit } from './infrastructure/rate-limit/rate-limit.interce
 import { RateLimiter } from './infrastructure/rate-limit/rate-limiter.service';
 import { HardenedExpressAdapter, jsonDepthVerifier, jsonShapeGuard } from './infrastructure/http/http-server';
 import { LifecycleService } from './infrastructure/lifecycle/lifecycle.service';
-import { createLogger, requestLogger } from './infrastructure/logging/request-logger';
-import { PinoNestLogger } from './infrastructure/logging/nest-logger';
+import { createLogger, requestLogger, resolveLogFormat } from './infrastructure/logging/request-logger';
+import { BOOT_CONTEXTS, PinoNestLogger } from './infrastructure/logging/nest-logger';
 import { RedisService } from './infrastructure/redis/redis.service';
 import { RedisIoAdapter } from './infrastructure/socket/redis-io.adapter';
 
@@ -35,9 +37,10 @@ export function listenWithBacklog(app: INestApplication, port: number, host: str
 /** Builds the configured app (not listening): used by main.ts, the dev start and e2e tests alike. */
 export async function createApp(env: EnvironmentVariables): Promise<INestApplication> {
   assertNoExampleSecrets(env);
-  const logger = createLogger(env.LOG_LEVEL);
+  const logFormat = resolveLogFormat(env);
+  const logger = createLogger(env.LOG_LEVEL, logFormat);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), new HardenedExpressAdapter(env), {
-    logger: env.LOG_LEVEL === 'silent' ? false : new PinoNestLogger(logger),
+    logger: env.LOG_LEVEL === 'silent' ? false : new PinoNestLogger(logger, logFormat === 'pretty' ? BOOT_CONTEXTS : []),
     abortOnError: false,
     bodyParser: true,
   });
@@ -50,7 +53,7 @@ export async function createApp(env: EnvironmentVariables): Promise<INestApplica
   app.use(jsonShapeGuard({ maxDepth: env.JSON_MAX_DEPTH, maxValues: env.JSON_MAX_VALUES }));
   app.disable('x-powered-by');
   if (env.LOG_LEVEL !== 'silent') app.use(requestLogger(logger));
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+  applyRoutePrefix(app);
   app.useGlobalPipes(createValidationPipe());
   // No enableShutdownHooks: main.ts drains first (installGracefulShutdown), then closes the app.
   const lifecycle = app.get(LifecycleService);
@@ -61,23 +64,23 @@ export async function createApp(env: EnvironmentVariables): Promise<INestApplica
   return app;
 }
 
+/** Every route but health is under /api/v1. */
+function applyRoutePrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health', 'health/ready'] });
+}
+
+/** /docs (Swagger UI), /docs/json (the OpenAPI document, as openapi/openapi.json) and /docs/asyncapi.json (the Socket.IO events). */
 export function setupSwagger(app: INestApplication): void {
-  const config = new DocumentBuilder()
-    .setTitle('Connecto API')
-    .setDescription(
-      'Group-travel chat: auth, travels, planets, messages, search, media. Socket.IO events are described in API.md. ' +
-        'Any route may answer 503 (with Retry-After) while PostgreSQL is unreachable, overloaded or too slow; retry after Retry-After ' +
-        '(sends with the same clientId). At shutdown a node finishes the requests in flight and answers with Connection: close; ' +
-        'its sockets get `server:shutdown` { reconnect: true, message, closesWithinMs } and are then closed (reason "transport close"): reconnect.',
-    )
-    .setVersion('1')
-    .addBearerAuth()
-    .addGlobalResponse({
-      status: 503,
-      description: 'A backing service (PostgreSQL) is down, overloaded or did not answer in time: the one error shape, retry after Retry-After',
-      headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 5 } } },
-    })
-    .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+  serveAsyncApi(app);
+  SwaggerModule.setup('docs', app, createOpenApiDocument(app), { jsonDocumentUrl: 'docs/json' });
+}
+
+/**
+ * The app's routes without its services: Nest's preview mode builds the module graph but creates
+ * no provider, so no PostgreSQL or Redis connection is made. For generating the OpenAPI document.
+ */
+export async function createDocumentApp(env: EnvironmentVariables): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), { preview: true, logger: false, abortOnError: false });
+  applyRoutePrefix(app);
+  return app;
 }

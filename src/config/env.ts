@@ -24,6 +24,10 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** `pretty`: one readable line per request (for a terminal); `json`: one JSON object per line; `auto`: pretty in development, else json. */
+  @IsIn(['auto', 'pretty', 'json'])
+  LOG_FORMAT = 'auto';
+
   @Trim() @IsString()
   DATABASE_HOST = '127.0.0.1';
 

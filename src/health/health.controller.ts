@@ -1,10 +1,31 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators/public.decorator';
 import { LifecycleService } from '../infrastructure/lifecycle/lifecycle.service';
+import { ErrorResponseDto } from '../common/openapi/error-response.dto';
 import { RedisService } from '../infrastructure/redis/redis.service';
+
+class LivenessDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+}
+
+class ReadinessChecksDto {
+  @ApiProperty({ enum: ['up', 'down'] }) postgres!: 'up' | 'down';
+  @ApiProperty({ enum: ['up', 'down'] }) redis!: 'up' | 'down';
+}
+
+class ReadinessDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+  @ApiProperty({ type: ReadinessChecksDto }) checks!: ReadinessChecksDto;
+}
+
+/** The one error shape, plus which service is down. */
+class NotReadyDto extends ErrorResponseDto {
+  @ApiProperty({ enum: ['unavailable'] }) status!: 'unavailable';
+  @ApiProperty({ type: ReadinessChecksDto }) checks!: ReadinessChecksDto;
+}
 
 @ApiTags('health')
 @Public()
@@ -18,8 +39,9 @@ export class HealthController {
 
   /** Liveness: the process answers. */
   @Get()
-  @ApiOkResponse({ description: 'The process is alive' })
-  alive(): { status: 'ok' } {
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ type: LivenessDto, description: 'The process is alive' })
+  alive(): LivenessDto {
     return { status: 'ok' };
   }
 
@@ -28,8 +50,9 @@ export class HealthController {
    * Also 503 from the moment the node starts shutting down (SIGTERM), so no new traffic is sent here.
    */
   @Get('ready')
-  @ApiOkResponse({ description: 'PostgreSQL and Redis are reachable and the node is not shutting down' })
-  @ApiServiceUnavailableResponse({ description: 'A backing service is down, or the node is shutting down (Retry-After set)' })
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis both answer within a second, and the node is not shutting down' })
+  @ApiOkResponse({ type: ReadinessDto, description: 'PostgreSQL and Redis are reachable' })
+  @ApiServiceUnavailableResponse({ type: NotReadyDto, description: 'A backing service is down, or the node is shutting down; retry after `Retry-After` seconds' })
   async ready(@Res({ passthrough: true }) res: Response) {
     if (this.lifecycle.draining) {
       res.status(HttpStatus.SERVICE_UNAVAILABLE).setHeader('Retry-After', '5');
@@ -37,11 +60,11 @@ export class HealthController {
     }
     const [postgres, redis] = await Promise.all([this.pingPostgres(), this.redis.ping()]);
     const ok = postgres && redis;
-    const checks = { postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down' };
-    if (ok) return { status: 'ok', checks };
+    const checks: ReadinessChecksDto = { postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down' };
+    if (ok) return { status: 'ok', checks } satisfies ReadinessDto;
     res.status(HttpStatus.SERVICE_UNAVAILABLE).setHeader('Retry-After', '5');
     const down = Object.entries(checks).filter(([, v]) => v === 'down').map(([k]) => k);
-    return { statusCode: 503, error: 'Service Unavailable', message: `Not ready: ${down.join(' and ')} down`, status: 'unavailable', checks };
+    return { statusCode: 503, error: 'Service Unavailable', message: `Not ready: ${down.join(' and ')} down`, status: 'unavailable', checks } satisfies NotReadyDto;
   }
 
   private async pingPostgres(): Promise<boolean> {

@@ -1,8 +1,5 @@
 import { startTestApp, TestApp } from '../helpers/test-app';
-import { registeredRoutes } from '../helpers/routes';
-
-/** Routes that are public on purpose; everything else must demand a valid access token. */
-const PUBLIC = [/^\/api\/v1\/auth\//, /^\/health(\/|$)/, /^\/docs(\/|$|-json|-yaml)/];
+import { isPublicRoute, registeredRoutes } from '../helpers/routes';
 
 describe('every route except auth, health and docs requires a valid token', () => {
   let t: TestApp;
@@ -22,7 +19,7 @@ describe('every route except auth, health and docs requires a valid token', () =
   });
 
   it('answers 401 without a token and with a bad token on every protected route', async () => {
-    const protectedRoutes = registeredRoutes(t.app).filter((r) => !PUBLIC.some((re) => re.test(r.path)));
+    const protectedRoutes = registeredRoutes(t.app).filter((r) => !isPublicRoute(r.path));
     expect(protectedRoutes.length).toBeGreaterThan(0);
     const failures: string[] = [];
     for (const route of protectedRoutes) {

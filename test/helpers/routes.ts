@@ -1,5 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 
+/** Routes that are public on purpose (no token); every other route must answer 401 without one. */
+export const PUBLIC_ROUTES = [/^\/api\/v1\/auth\//, /^\/health(\/|$)/, /^\/docs(\/|$|-json|-yaml)/];
+
+export const isPublicRoute = (path: string): boolean => PUBLIC_ROUTES.some((re) => re.test(path));
+
 export interface RegisteredRoute {
   method: string;
   path: string;

@@ -2,12 +2,22 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import pino from 'pino';
 import pinoHttp from 'pino-http';
+import { prettyDestination } from './pretty-stream';
 
-export function createLogger(level: string): pino.Logger {
-  return pino({ level, base: { service: 'connecto-api' }, timestamp: pino.stdTimeFunctions.isoTime });
+export type LogFormat = 'json' | 'pretty';
+
+/** LOG_FORMAT=auto: readable lines while developing, JSON for everything that collects logs. */
+export function resolveLogFormat(env: { LOG_FORMAT: string; NODE_ENV: string }): LogFormat {
+  if (env.LOG_FORMAT === 'json' || env.LOG_FORMAT === 'pretty') return env.LOG_FORMAT;
+  return env.NODE_ENV === 'development' ? 'pretty' : 'json';
 }
 
-/** One structured JSON line per request: method, route, status, duration, user id, request id. */
+export function createLogger(level: string, format: LogFormat = 'json'): pino.Logger {
+  const options = { level, base: { service: 'connecto-api' }, timestamp: pino.stdTimeFunctions.isoTime };
+  return format === 'pretty' ? pino(options, prettyDestination()) : pino(options);
+}
+
+/** One log line per request: method, route, status, duration, user id, request id (JSON, or pretty in development). */
 export function requestLogger(logger: pino.Logger) {
   return pinoHttp({
     logger,

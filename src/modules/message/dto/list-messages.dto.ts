@@ -19,7 +19,7 @@ export class ListMessagesDto {
   @IsBigId()
   after?: string;
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: MESSAGE_PAGE_MAX })
+  @ApiPropertyOptional({ type: 'integer', default: 50, minimum: 1, maximum: MESSAGE_PAGE_MAX })
   @IsOptional()
   @ToInt()
   @IsInt()
@@ -28,10 +28,11 @@ export class ListMessagesDto {
   limit = 50;
 }
 
+/** A message of a list page: the one message shape plus its counts (only lists carry them). */
 export class MessageWithCountsDto extends MessageResponseDto {
-  @ApiProperty() override readCount!: number;
-  @ApiProperty() override unreadCount!: number;
-  @ApiProperty() override replyCount!: number;
+  @ApiProperty({ description: 'ACTIVE members other than the sender whose read watermark has reached this message' }) readCount!: number;
+  @ApiProperty({ description: 'ACTIVE members other than the sender who have not read it yet' }) unreadCount!: number;
+  @ApiProperty({ description: 'Replies to this message that are not deleted' }) replyCount!: number;
 }
 
 export class MessageListResponseDto {

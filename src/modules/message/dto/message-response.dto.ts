@@ -24,14 +24,11 @@ export class MessageResponseDto {
   @ApiProperty() createdAt!: string;
   @ApiProperty({ nullable: true, type: String }) editedAt!: string | null;
   @ApiProperty() deleted!: boolean;
-  @ApiPropertyOptional({
+  @ApiProperty({
     example: '5120',
     description: 'bigint as a string: where this state of the message is in its planet\'s change feed (GET /planets/:planetId/changes); larger is newer',
   })
-  changeSeq?: string;
-  @ApiPropertyOptional() readCount?: number;
-  @ApiPropertyOptional() unreadCount?: number;
-  @ApiPropertyOptional() replyCount?: number;
+  changeSeq!: string;
 }
 
 const iso = (d: Date | string | null | undefined): string | null => (d == null ? null : new Date(d).toISOString());
@@ -51,6 +48,6 @@ export function toMessageResponse(m: MessageRecord, sender?: MessageSenderDto | 
     createdAt: iso(m.createdAt) as string,
     editedAt: iso(m.editedAt),
     deleted,
-    ...(m.changeSeq != null ? { changeSeq: String(m.changeSeq) } : {}),
+    changeSeq: String(m.changeSeq),
   };
 }

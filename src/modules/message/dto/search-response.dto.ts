@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { MessageResponseDto, toMessageResponse } from './message-response.dto';
 import type { SearchResult } from '../search/message-search';
 
@@ -24,7 +24,7 @@ export class SearchResponseDto {
   @ApiProperty({ description: 'Exact number of matches, up to 1,000 (see totalCapped)' }) total!: number;
   @ApiProperty({ description: 'true when there are more than 1,000 matches (total then says 1000)' }) totalCapped!: boolean;
   @ApiProperty() hasMore!: boolean;
-  @ApiPropertyOptional({ nullable: true, type: String, description: 'Pass as `cursor` for the next page' }) nextCursor!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page' }) nextCursor!: string | null;
 }
 
 /** Search records (Message.search) as the API answer. */

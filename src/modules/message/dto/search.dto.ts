@@ -36,7 +36,7 @@ export class SearchDto {
   @Max(2147483647)
   travelId?: number;
 
-  @ApiPropertyOptional({ default: 20, maximum: 50 })
+  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 50 })
   @IsOptional()
   @ToInt()
   @IsInt()
@@ -44,7 +44,7 @@ export class SearchDto {
   @Max(50)
   limit = 20;
 
-  @ApiPropertyOptional({ default: 0, maximum: 200, description: 'Bounded; go deeper with `cursor`.' })
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0, maximum: 200, description: 'Bounded; go deeper with `cursor`.' })
   @IsOptional()
   @ToInt()
   @IsInt()

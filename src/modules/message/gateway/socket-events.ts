@@ -14,14 +14,19 @@ export type Ack<T extends object = object> =
 
 export interface SendPayload {
   planetId: number;
+  /** At most 4,000 characters; content or mediaIds is required. */
   content?: string;
+  /** A message of the same planet (bigint as a string). */
   replyToMessageId?: string;
+  /** Media the sender uploaded. */
   mediaIds?: number[];
+  /** The client's own id for the message: a resend with the same clientId returns the stored message instead of a second one. */
   clientId?: string;
 }
 
 export interface ReadPayload {
   planetId: number;
+  /** "I have read up to here" (bigint as a string). */
   messageId: string;
 }
 
@@ -31,9 +36,13 @@ export interface TypingPayload {
 
 /** Every event a client may send, with its payload and ack (API.md, Socket.IO). */
 export interface ClientToServerEvents {
+  /** Send a message; the ack carries the stored message (or the error). Members of the planet get message:new. */
   'message:send': (payload: SendPayload, ack?: (res: Ack<{ message: MessageResponseDto }>) => void) => void;
+  /** Move my read watermark of a planet forward; members get receipt:updated. */
   'message:read': (payload: ReadPayload, ack?: (res: Ack) => void) => void;
+  /** I started typing in a planet; the other members get typing. */
   'typing:start': (payload: TypingPayload) => void;
+  /** I stopped typing in a planet. */
   'typing:stop': (payload: TypingPayload) => void;
 }
 
@@ -51,12 +60,17 @@ export interface MediaReady {
 
 /** Every event the server sends, declared once: a wrong payload does not compile. */
 export interface ServerToClientEvents {
+  /** A message was sent to one of my planets (the REST message shape). */
   'message:new': (message: MessageResponseDto) => void;
+  /** A message of one of my planets was edited. */
   'message:updated': (message: MessageResponseDto) => void;
-  /** `changeSeq`: the tombstone's place in GET /planets/:planetId/changes (as on message:new / message:updated messages). */
+  /** A message of one of my planets was deleted (it stays as a tombstone in lists); `changeSeq`: the tombstone's place in GET /planets/:planetId/changes. */
   'message:deleted': (payload: { id: string; planetId: number; changeSeq: string }) => void;
+  /** A member's read watermark moved: recompute unread counts. */
   'receipt:updated': (payload: ReceiptUpdated) => void;
+  /** A member started or stopped typing. */
   typing: (payload: { planetId: number; userId: number; typing: boolean }) => void;
+  /** Uploaded media finished processing (not sent yet: the media routes are not built). */
   'media:ready': (payload: MediaReady) => void;
   /** The access token of the connection expired: the server disconnects right after; reconnect with a fresh token. */
   'auth:expired': (payload: { message: string }) => void;

@@ -4,7 +4,7 @@ import { ToInt } from '../../../common/validation/validators';
 
 /** Query of GET /travels: keyset pagination, newest travel first. */
 export class ListTravelsDto {
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 100 })
+  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 100 })
   @IsOptional()
   @ToInt()
   @IsInt()

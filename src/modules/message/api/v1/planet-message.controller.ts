@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../../../../common/openapi/api-errors.decorator';
 import { CurrentUser, CurrentUserData } from '../../../../common/decorators/current-user.decorator';
 import { IdPipe } from '../../../../common/pipes/id.pipe';
 import { RateLimit } from '../../../../infrastructure/rate-limit/rate-limit.decorator';
@@ -19,14 +20,18 @@ export class PlanetMessageController {
 
   @Post('messages')
   @RateLimit('send')
+  @ApiOperation({ summary: 'Send a message (content and/or mediaIds); broadcast as message:new to the planet' })
   @ApiCreatedResponse({ type: MessageResponseDto })
+  @ApiErrors({ 403: 'You are not an active member of this planet', 409: 'clientId was already used for a message in another planet' })
   send(@CurrentUser() user: CurrentUserData, @Param('planetId', IdPipe) planetId: number, @Body() dto: SendMessageDto): Promise<MessageResponseDto> {
     return this.messages.send(user, planetId, dto);
   }
 
   /** `before` → older, newest first; `after` → newer, oldest first (resync after a reconnect). */
   @Get('messages')
+  @ApiOperation({ summary: 'A page of messages with readCount, unreadCount and replyCount (before: newest first; after: oldest first)' })
   @ApiOkResponse({ type: MessageListResponseDto })
+  @ApiErrors({ 403: 'You are not an active member of this planet' })
   list(@CurrentUser() user: CurrentUserData, @Param('planetId', IdPipe) planetId: number, @Query() dto: ListMessagesDto): Promise<MessageListResponseDto> {
     return this.messages.list(user, planetId, dto);
   }
@@ -52,7 +57,9 @@ export class PlanetMessageController {
   @Post('read')
   @RateLimit('read')
   @HttpCode(204)
-  @ApiNoContentResponse()
+  @ApiOperation({ summary: 'Mark the planet read up to messageId (the read watermark only moves forward)' })
+  @ApiNoContentResponse({ description: 'The watermark is stored' })
+  @ApiErrors({ 403: 'You are not an active member of this planet', 404: 'No such message in this planet' })
   read(@CurrentUser() user: CurrentUserData, @Param('planetId', IdPipe) planetId: number, @Body() dto: ReadMessagesDto): Promise<void> {
     return this.messages.markRead(user, planetId, dto.messageId);
   }

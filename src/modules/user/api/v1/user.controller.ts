@@ -12,12 +12,14 @@ export class UserController {
   constructor(private readonly users: UserService) {}
 
   @Get()
+  @ApiOperation({ summary: 'The caller: id, email and profile' })
   @ApiOkResponse({ type: UserMeDto })
   me(@CurrentUser() user: CurrentUserData): Promise<UserMeDto> {
     return this.users.me(user.id);
   }
 
   @Patch('profile')
+  @ApiOperation({ summary: "Edit the caller's profile (nickname, bio, avatar); null clears bio and avatar" })
   @ApiOkResponse({ type: ProfileDto })
   updateProfile(@CurrentUser() user: CurrentUserData, @Body() dto: UpdateProfileDto): Promise<ProfileDto> {
     return this.users.updateProfile(user.id, dto);
