@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } 
 import { Trim } from '../common/validation/validators';
 
 /** Values that ship in .env.example; production refuses to start with them. */
-export const EXAMPLE_SECRETS = ['change-me-access-secret', 'change-me-refresh-pepper'];
+export const EXAMPLE_SECRETS = ['change-me-access-secret', 'change-me-refresh-pepper', 'change-me-storage-signing-secret'];
 
 /**
  * Every environment variable the app reads, validated once at boot.
@@ -102,7 +102,71 @@ export class EnvironmentVariables {
   /** A pending read batch this large is written at once, without waiting for the interval. */
   @Type(() => Number) @IsInt() @Min(1) @Max(50000)
   READ_RECEIPT_MAX_BATCH = 1000;
+
+  // --- Media (issue 9) ---
+
+  /** Where media bytes live: `local` (files under STORAGE_LOCAL_DIR, URLs served by the app) or `s3` (R2 or any S3-compatible server). Default: s3 when S3_BUCKET is set, else local. */
+  @IsOptional() @IsIn(['local', 's3'])
+  STORAGE_DRIVER?: 'local' | 's3';
+
+  @Trim() @IsString() @MinLength(1)
+  STORAGE_LOCAL_DIR = './data/media';
+
+  /** HMAC key of the local driver's signed upload and download URLs. */
+  @IsString() @MinLength(16)
+  STORAGE_SIGNING_SECRET = 'change-me-storage-signing-secret';
+
+  /** Absolute base of URLs the app hands out for itself (local driver), e.g. https://api.example.com. Default: the address the app listens on. */
+  @IsOptional() @Trim() @IsString()
+  PUBLIC_BASE_URL?: string;
+
+  @IsOptional() @Trim() @IsString()
+  S3_BUCKET?: string;
+
+  /** S3-compatible endpoint (R2: https://<account>.r2.cloudflarestorage.com); empty for AWS S3. */
+  @IsOptional() @Trim() @IsString()
+  S3_ENDPOINT?: string;
+
+  @Trim() @IsString() @MinLength(1)
+  S3_REGION = 'auto';
+
+  @IsOptional() @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional() @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  @IsIn(['true', 'false'])
+  S3_FORCE_PATH_STYLE = 'false';
+
+  /** Lifetime of an upload URL (presigned PUT), in seconds. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(3600)
+  MEDIA_UPLOAD_URL_TTL_SECONDS = 600;
+
+  /** Lifetime of a download URL handed to clients, in seconds. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(86400)
+  MEDIA_DOWNLOAD_URL_TTL_SECONDS = 300;
+
+  /** Whether this node works media jobs (any node can; all share the queue in Redis). */
+  @IsIn(['true', 'false'])
+  MEDIA_WORKER_ENABLED = 'true';
+
+  /** Media jobs one node works at once (image decoding is CPU-bound; keep it under the core count so chat keeps its share). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(32)
+  MEDIA_WORKER_CONCURRENCY = 1;
+
+  /** Attempts per media job before the media is marked FAILED (retries back off exponentially). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(20)
+  MEDIA_JOB_ATTEMPTS = 3;
 }
+
+/** The storage driver in force: STORAGE_DRIVER, else s3 when a bucket is configured, else local. */
+export function storageDriverOf(env: EnvironmentVariables): 'local' | 's3' {
+  return env.STORAGE_DRIVER ?? (env.S3_BUCKET ? 's3' : 'local');
+}
+
+/** Variables without a default (absent from `new EnvironmentVariables()`), read when set. */
+export const OPTIONAL_ENV_KEYS = ['REDIS_PASSWORD', 'STORAGE_DRIVER', 'PUBLIC_BASE_URL', 'S3_BUCKET', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -116,14 +180,14 @@ export function validateEnv(env: NodeJS.ProcessEnv = process.env): EnvironmentVa
     const raw = env[key];
     if (raw !== undefined && raw !== '') input[key] = raw;
   }
-  if (env.REDIS_PASSWORD) input.REDIS_PASSWORD = env.REDIS_PASSWORD;
+  for (const key of OPTIONAL_ENV_KEYS) if (env[key]) input[key] = env[key];
   const config = plainToInstance(EnvironmentVariables, input, { exposeDefaultValues: true });
   const errors = validateSync(config, { skipMissingProperties: false });
   if (errors.length > 0) {
     const problems = errors
       .map((e) => {
         const rules = Object.values(e.constraints ?? {}).map((c) => c.replace(`${e.property} `, ''));
-        const shown = /SECRET|PEPPER|PASSWORD/.test(e.property) ? '<redacted>' : JSON.stringify(input[e.property] ?? null);
+        const shown = /SECRET|PEPPER|PASSWORD|ACCESS_KEY/.test(e.property) ? '<redacted>' : JSON.stringify(input[e.property] ?? null);
         return `${e.property}=${shown} (${rules.join(', ')})`;
       })
       .join('; ');
@@ -134,8 +198,15 @@ export function validateEnv(env: NodeJS.ProcessEnv = process.env): EnvironmentVa
       `Invalid configuration: DATABASE_MIN_CONNECTIONS (${config.DATABASE_MIN_CONNECTIONS}) exceeds DATABASE_MAX_CONNECTIONS (${config.DATABASE_MAX_CONNECTIONS})`,
     );
   }
+  if (storageDriverOf(config) === 's3' && !config.S3_BUCKET) {
+    throw new ConfigError('Invalid configuration: STORAGE_DRIVER=s3 needs S3_BUCKET (and S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY for R2)');
+  }
+  if (config.PUBLIC_BASE_URL && !/^https?:\/\/[^/]+/.test(config.PUBLIC_BASE_URL)) {
+    throw new ConfigError(`Invalid configuration: PUBLIC_BASE_URL=${JSON.stringify(config.PUBLIC_BASE_URL)} must be an absolute http(s) URL`);
+  }
   if (config.NODE_ENV === 'production') {
-    const weak = (['JWT_ACCESS_SECRET', 'REFRESH_TOKEN_PEPPER'] as const).filter(
+    const secrets = storageDriverOf(config) === 'local' ? (['JWT_ACCESS_SECRET', 'REFRESH_TOKEN_PEPPER', 'STORAGE_SIGNING_SECRET'] as const) : (['JWT_ACCESS_SECRET', 'REFRESH_TOKEN_PEPPER'] as const);
+    const weak = secrets.filter(
       (k) => EXAMPLE_SECRETS.includes(config[k]) || config[k].length < 32,
     );
     if (weak.length > 0) {

@@ -1,8 +1,8 @@
 import { startTestApp, TestApp } from '../helpers/test-app';
 import { registeredRoutes } from '../helpers/routes';
 
-/** Routes that are public on purpose; everything else must demand a valid access token. */
-const PUBLIC = [/^\/api\/v1\/auth\//, /^\/health(\/|$)/, /^\/docs(\/|$|-json|-yaml)/];
+/** Routes that are public on purpose; everything else must demand a valid access token. The local storage driver's URLs carry their own HMAC signature (test/e2e/media.e2e.spec.ts checks they refuse unsigned requests). */
+const PUBLIC = [/^\/api\/v1\/auth\//, /^\/health(\/|$)/, /^\/docs(\/|$|-json|-yaml)/, /^\/api\/v1\/storage\//];
 
 describe('every route except auth, health and docs requires a valid token', () => {
   let t: TestApp;
