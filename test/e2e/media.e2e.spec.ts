@@ -8,6 +8,7 @@ import { LocalStorageDriver } from '../../src/infrastructure/storage/local-stora
 import { STORAGE_DRIVER } from '../../src/infrastructure/storage/storage-driver';
 import { createUser, UserFixture } from '../factories/user.factory';
 import { hasGpsIfd, jpegWithGps, png, pngBomb, webp } from '../fixtures/media/images';
+import { connectSocket, SocketRecorder } from '../helpers/socket';
 import { createPlanet } from '../helpers/socket-fixtures';
 import { startTestApp, TestApp } from '../helpers/test-app';
 
@@ -250,5 +251,78 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
     await t.app.get(DataSource).query(`UPDATE planet_user SET status = 'LEFT' WHERE planet_id = $1 AND user_id = $2`, [planetId, bob.user.id]);
     await getMedia(bob, s.mediaId).expect(404);
     await t.app.get(DataSource).query(`UPDATE planet_user SET status = 'ACTIVE' WHERE planet_id = $1 AND user_id = $2`, [planetId, bob.user.id]);
+  });
+  it('sends media:ready to the uploader and to the planets where the media was posted', async () => {
+    const [aliceSocket, bobSocket, outsiderSocket] = await Promise.all([connectSocket(t.url, alice.token), connectSocket(t.url, bob.token), connectSocket(t.url, outsider.token)]);
+    try {
+      const [a, b, o] = [new SocketRecorder(aliceSocket), new SocketRecorder(bobSocket), new SocketRecorder(outsiderSocket)];
+      const s = await upload(alice, await jpegWithGps(4000, 3000), 'image/jpeg', 'big.jpg');
+      await complete(alice, s.mediaId).expect(202);
+      // Posted while still processing (a big photo takes a while): the planet hears when it is ready.
+      const sent = await t.http.post(`/api/v1/planets/${planetId}/messages`).set(alice.auth).send({ content: '사진', mediaIds: [s.mediaId] }).expect(201);
+      expect(['UPLOADED', 'PROCESSING']).toContain(sent.body.attachments[0].status);
+      type Ready = { mediaId: number; status: string; urls: Record<string, string> };
+      const mine = (p: Ready) => p.mediaId === s.mediaId;
+      const [toAlice, toBob] = await Promise.all([a.next<Ready>('media:ready', mine, 30000), b.next<Ready>('media:ready', mine, 30000)]);
+      expect(toAlice).toMatchObject({ mediaId: s.mediaId, status: 'READY', urls: { thumbnail: expect.any(String), preview: expect.any(String), full: expect.any(String) } });
+      expect(toBob.status).toBe('READY');
+      expect((await download(toBob.urls.preview)).status).toBe(200);
+      expect(o.events.filter((e) => e.event === 'media:ready')).toEqual([]);
+    } finally {
+      for (const sock of [aliceSocket, bobSocket, outsiderSocket]) sock.close();
+    }
+  });
+
+  it('attaches only the sender’s own uploaded media, typed by the media, and shows their state and URLs', async () => {
+    const send = (u: UserFixture, body: object) => t.http.post(`/api/v1/planets/${planetId}/messages`).set(u.auth).send(body);
+    const ready = await upload(alice, await png(60, 60), 'image/png', 'ready.png');
+    await complete(alice, ready.mediaId).expect(202);
+    await settled(alice, ready.mediaId);
+    const pending = (await announce(alice, { kind: 'image', fileName: 'p.png', mimeType: 'image/png', size: 10 }).expect(201)).body as Session;
+    const failed = await upload(alice, Buffer.from('not a png at all'), 'image/png', 'f.png');
+    await complete(alice, failed.mediaId).expect(400);
+    const pdfBytes = Buffer.from('%PDF-1.4\n% 여행 일정\n');
+    const pdf = await upload(alice, pdfBytes, 'application/pdf', '여행일정.pdf', 'file');
+    await complete(alice, pdf.mediaId).expect(202);
+
+    for (const [u, ids] of [
+      [bob, [ready.mediaId]],
+      [alice, [pending.mediaId]],
+      [alice, [failed.mediaId]],
+      [alice, [ready.mediaId, 99999999]],
+    ] as const) {
+      const res = await send(u, { mediaIds: ids }).expect(400);
+      expect(res.body.details[0].field).toBe('mediaIds');
+    }
+    const image = await send(alice, { mediaIds: [ready.mediaId] }).expect(201);
+    expect(image.body).toMatchObject({ type: 'IMAGE', attachments: [{ mediaId: ready.mediaId, kind: 'image', fileName: 'ready.png', status: 'READY', urls: { thumbnail: expect.any(String) } }] });
+    await settled(alice, pdf.mediaId);
+    const file = await send(alice, { mediaIds: [pdf.mediaId] }).expect(201);
+    expect(file.body.type).toBe('FILE');
+    const listed = await t.http.get(`/api/v1/planets/${planetId}/messages?limit=5`).set(bob.auth).expect(200);
+    const shown = listed.body.data.find((m: { id: string }) => m.id === file.body.id);
+    expect(shown.attachments[0]).toMatchObject({ mediaId: pdf.mediaId, status: 'READY', urls: { full: expect.any(String) } });
+    const got = await download(shown.attachments[0].urls.full);
+    expect([got.status, got.type, got.body.equals(pdfBytes)]).toEqual([200, 'application/pdf', true]);
+  });
+
+  it('takes only a READY image of the user as avatar, and serves it by a signed URL', async () => {
+    const patch = (u: UserFixture, body: object) => t.http.patch('/api/v1/users/me/profile').set(u.auth).send(body);
+    const pending = (await announce(alice, { kind: 'image', fileName: 'me.png', mimeType: 'image/png', size: 10 }).expect(201)).body as Session;
+    expect((await patch(alice, { avatarMediaId: pending.mediaId }).expect(400)).body.details[0]).toEqual({ field: 'avatarMediaId', problem: 'must be a READY image; this one is PENDING' });
+    const failed = await upload(alice, Buffer.from('nope'), 'image/png', 'bad.png');
+    await complete(alice, failed.mediaId).expect(400);
+    await patch(alice, { avatarMediaId: failed.mediaId }).expect(400);
+    const s = await upload(alice, await png(500, 300), 'image/png', 'me.png');
+    await complete(alice, s.mediaId).expect(202);
+    await settled(alice, s.mediaId);
+    await patch(bob, { avatarMediaId: s.mediaId }).expect(400);
+    const res = await patch(alice, { avatarMediaId: s.mediaId }).expect(200);
+    expect(res.body.avatarMediaId).toBe(s.mediaId);
+    const avatar = await download(res.body.avatarUrl);
+    expect(avatar.status).toBe(200);
+    expect(await sharp(avatar.body).metadata()).toMatchObject({ width: 150, height: 150 });
+    const me = await t.http.get('/api/v1/users/me').set(alice.auth).expect(200);
+    expect(me.body.profile.avatarUrl).toEqual(expect.stringContaining('/api/v1/storage/'));
   });
 });

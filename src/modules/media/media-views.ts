@@ -3,7 +3,8 @@ import { posix } from 'node:path';
 import { EnvironmentVariables } from '../../config/env';
 import { STORAGE_DRIVER, StorageDriver } from '../../infrastructure/storage/storage-driver';
 import type { MediaResponseDto, MediaUrlsDto } from './dto/media-response.dto';
-import type { Media } from './media.entity';
+import { In } from 'typeorm';
+import { Media } from './media.entity';
 import { MediaKind, MediaStatus } from './media.enums';
 import { VARIANT_MIME, VariantName } from './processing/image-variants';
 
@@ -36,6 +37,25 @@ export class MediaViews {
       return urls;
     }
     return { full: await this.storage.presignDownload(media.storageKey, { expiresInSeconds, contentType: media.mimeType, fileName: media.fileName }) };
+  }
+
+  /**
+   * Adds each attachment's current `status` and signed `urls` to messages (in place), with one
+   * query for all of them. Attachments whose media is gone keep their stored fields only.
+   */
+  async decorateAttachments<T extends { attachments: { mediaId: number; status?: MediaStatus; urls?: MediaUrlsDto }[] }>(messages: T[]): Promise<T[]> {
+    const ids = [...new Set(messages.flatMap((m) => m.attachments.map((a) => a.mediaId)))];
+    if (ids.length === 0) return messages;
+    const byId = new Map((await Media.find({ where: { id: In(ids) } })).map((m) => [m.id, m]));
+    for (const message of messages) {
+      for (const attachment of message.attachments) {
+        const media = byId.get(attachment.mediaId);
+        if (!media) continue;
+        attachment.status = media.status;
+        attachment.urls = await this.urlsOf(media);
+      }
+    }
+    return messages;
   }
 
   async toResponse(media: Media): Promise<MediaResponseDto> {
