@@ -158,6 +158,10 @@ export class EnvironmentVariables {
   /** Attempts per media job before the media is marked FAILED (retries back off exponentially). */
   @Type(() => Number) @IsInt() @Min(1) @Max(20)
   MEDIA_JOB_ATTEMPTS = 3;
+
+  /** A worker's lock on a job, renewed while it works; a job whose node died is taken over by another node after about this long. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(600)
+  MEDIA_JOB_LOCK_SECONDS = 30;
 }
 
 /** The storage driver in force: STORAGE_DRIVER, else s3 when a bucket is configured, else local. */

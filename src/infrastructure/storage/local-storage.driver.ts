@@ -116,13 +116,13 @@ export class LocalStorageDriver implements StorageDriver {
 
   async read(key: string, maxBytes: number): Promise<Buffer> {
     const found = await this.head(key);
-    if (!found) throw new Error(`no object at ${key}`);
-    if (found.size > maxBytes) throw new Error(`object ${key} has ${found.size} bytes, more than ${maxBytes}`);
+    if (!found) throw new Error('the stored file is missing');
+    if (found.size > maxBytes) throw new Error(`the stored file has ${found.size} bytes, more than ${maxBytes}`);
     return readFile(this.pathOf(key));
   }
 
   async readStream(key: string): Promise<Readable> {
-    if (!(await this.head(key))) throw new Error(`no object at ${key}`);
+    if (!(await this.head(key))) throw new Error('the stored file is missing');
     return createReadStream(this.pathOf(key));
   }
 

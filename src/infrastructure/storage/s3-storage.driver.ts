@@ -71,8 +71,8 @@ export class S3StorageDriver implements StorageDriver {
 
   async read(key: string, maxBytes: number): Promise<Buffer> {
     const found = await this.head(key);
-    if (!found) throw new Error(`no object at ${key}`);
-    if (found.size > maxBytes) throw new Error(`object ${key} has ${found.size} bytes, more than ${maxBytes}`);
+    if (!found) throw new Error('the stored file is missing');
+    if (found.size > maxBytes) throw new Error(`the stored file has ${found.size} bytes, more than ${maxBytes}`);
     const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     return Buffer.from((await res.Body?.transformToByteArray()) ?? []);
   }

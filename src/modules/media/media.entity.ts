@@ -88,8 +88,9 @@ export class Media extends BaseActiveRecord {
   }
 
   /** Marks a media FAILED with a readable reason, unless it already ended READY. */
-  static async markFailed(id: number, reason: string): Promise<void> {
-    await this.update({ id, status: In([MediaStatus.PENDING, MediaStatus.UPLOADED, MediaStatus.PROCESSING]) }, { status: MediaStatus.FAILED, failureReason: reason.slice(0, 500) });
+  static async markFailed(id: number, reason: string): Promise<boolean> {
+    const result = await this.update({ id, status: In([MediaStatus.PENDING, MediaStatus.UPLOADED, MediaStatus.PROCESSING]) }, { status: MediaStatus.FAILED, failureReason: reason.slice(0, 500) });
+    return result.affected === 1;
   }
 
   /** UPLOADED (or PROCESSING, for a retried or recovered job) → PROCESSING; null when the media is gone or finished. */
@@ -102,6 +103,17 @@ export class Media extends BaseActiveRecord {
   static async markReady(id: number, patch: Partial<Pick<Media, 'width' | 'height' | 'variants' | 'provider' | 'durationSeconds' | 'playbackUrl' | 'thumbnailUrl' | 'externalId'>>): Promise<boolean> {
     const result = await this.update({ id, status: MediaStatus.PROCESSING }, { ...patch, status: MediaStatus.READY, failureReason: null });
     return result.affected === 1;
+  }
+
+  /** Media left UPLOADED (claimed, checked) for longer than `olderThanSeconds`: their job was lost between the claim and the queue. */
+  static async findStalledUploads(olderThanSeconds: number, limit = 500): Promise<number[]> {
+    const rows = await this.createQueryBuilder('m')
+      .select('m.id', 'id')
+      .where('m.status = :status AND m.updatedAt < now() - make_interval(secs => :secs)', { status: MediaStatus.UPLOADED, secs: olderThanSeconds })
+      .orderBy('m.id')
+      .limit(limit)
+      .getRawMany<{ id: number }>();
+    return rows.map((r) => r.id);
   }
 
   /** Ids of the live planets where a live message carries this media. */

@@ -1,6 +1,6 @@
-import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { Job, UnrecoverableError } from 'bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { EnvironmentVariables } from '../../config/env';
 import { MEDIA_QUEUE } from '../../infrastructure/queue/queue.module';
 import { STORAGE_DRIVER, StorageDriver } from '../../infrastructure/storage/storage-driver';
@@ -8,7 +8,7 @@ import { MessageBroadcaster } from '../message/gateway/message-broadcaster';
 import { Media } from './media.entity';
 import { MediaKind } from './media.enums';
 import { MEDIA_LIMITS } from './media-types';
-import type { MediaJob } from './media.service';
+import { MediaJob, MediaService } from './media.service';
 import { MediaViews, variantKey } from './media-views';
 import { makeImageVariants, MediaRejectedError, VARIANT_MIME, VariantName } from './processing/image-variants';
 
@@ -16,25 +16,52 @@ import { makeImageVariants, MediaRejectedError, VARIANT_MIME, VariantName } from
  * Works media jobs from the shared queue: images get their variants (sharp), videos and files are
  * served as uploaded. Every media ends READY or FAILED with a readable reason; a refused image
  * fails at once, other errors are retried with backoff (MEDIA_JOB_ATTEMPTS) and fail on the last
- * attempt. A job whose node died is taken over by another node (BullMQ stalled-job check).
+ * attempt. A job whose node died is taken over by another node (BullMQ stalled-job check) once
+ * its lock (MEDIA_JOB_LOCK_SECONDS) lapses.
+ *
+ * The Worker is built here rather than with @Processor: its concurrency and lock timings come from
+ * the validated environment, and BullMQ reads them only when the Worker is constructed.
  */
-@Processor(MEDIA_QUEUE, { autorun: false, concurrency: 1 })
-export class MediaProcessor extends WorkerHost implements OnApplicationBootstrap {
+@Injectable()
+export class MediaProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('MediaWorker');
+  private sweep?: NodeJS.Timeout;
+  private worker?: Worker<MediaJob, string>;
 
   constructor(
     @Inject(STORAGE_DRIVER) private readonly storage: StorageDriver,
     private readonly views: MediaViews,
     private readonly broadcaster: MessageBroadcaster,
     private readonly env: EnvironmentVariables,
-  ) {
-    super();
-  }
+    private readonly media: MediaService,
+    @InjectQueue(MEDIA_QUEUE) private readonly queue: Queue<MediaJob>,
+  ) {}
 
   onApplicationBootstrap(): void {
     if (this.env.MEDIA_WORKER_ENABLED !== 'true') return;
-    this.worker.concurrency = this.env.MEDIA_WORKER_CONCURRENCY;
-    this.worker.run().catch((err: Error) => this.logger.error(`media worker stopped: ${err.message}`));
+    const lockMs = this.env.MEDIA_JOB_LOCK_SECONDS * 1000;
+    this.worker = new Worker<MediaJob, string>(MEDIA_QUEUE, (job) => this.process(job), {
+      connection: this.queue.opts.connection,
+      prefix: this.queue.opts.prefix,
+      concurrency: this.env.MEDIA_WORKER_CONCURRENCY,
+      lockDuration: lockMs,
+      stalledInterval: lockMs,
+    });
+    this.worker.on('failed', (job, err) => void this.onFailed(job, err));
+    this.worker.on('error', (err) => this.logger.warn(`media worker: ${err.message}`));
+    const requeue = () =>
+      this.media
+        .requeueStalledUploads()
+        .then((n) => n > 0 && this.logger.warn(`re-queued ${n} uploads whose job was lost`))
+        .catch((err: Error) => this.logger.warn(`re-queue sweep: ${err.message}`));
+    void requeue();
+    this.sweep = setInterval(() => void requeue(), 5 * 60_000).unref();
+  }
+
+  /** Lets the jobs in hand finish (SIGTERM); a killed node's jobs are taken over by the others. */
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.sweep);
+    await this.worker?.close();
   }
 
   async process(job: Job<MediaJob>): Promise<string> {
@@ -48,8 +75,8 @@ export class MediaProcessor extends WorkerHost implements OnApplicationBootstrap
       const rejected = err instanceof MediaRejectedError;
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (rejected || lastAttempt) {
-        await Media.markFailed(media.id, rejected ? err.message : `processing failed after ${job.attemptsMade + 1} attempts (${(err as Error).message})`);
-        await this.announce(media.id);
+        const failed = await Media.markFailed(media.id, rejected ? err.message : `processing failed after ${job.attemptsMade + 1} attempts (${(err as Error).message})`);
+        if (failed) await this.announce(media.id);
       }
       if (rejected) throw new UnrecoverableError(err.message);
       throw err;
@@ -77,8 +104,10 @@ export class MediaProcessor extends WorkerHost implements OnApplicationBootstrap
     this.broadcaster.mediaReady({ mediaId, status: media.status, urls: { ...view.urls }, failureReason: media.failureReason }, media.ownerId, await Media.postedPlanetIds(mediaId));
   }
 
-  @OnWorkerEvent('error')
-  onError(err: Error): void {
-    this.logger.warn(`media worker: ${err.message}`);
+  /** A job that failed for good outside process() (stalled too often: its nodes kept dying) still ends its media FAILED. */
+  async onFailed(job: Job<MediaJob> | undefined, err: Error): Promise<void> {
+    if (!job || !(await job.isFailed())) return;
+    const failed = await Media.markFailed(job.data.mediaId, `processing failed (${err.message})`).catch(() => false);
+    if (failed) await this.announce(job.data.mediaId).catch(() => undefined);
   }
 }

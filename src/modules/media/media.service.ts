@@ -90,13 +90,25 @@ export class MediaService implements OnModuleInit {
       throw AppException.unavailable('Storage could not be checked; try again');
     }
     try {
-      await this.queue.add('process', { mediaId: media.id }, { jobId: `media-${media.id}`, attempts: this.env.MEDIA_JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 });
+      await this.enqueue(media.id);
     } catch (err) {
       await Media.releaseClaim(media.id);
       this.logger.warn(`queueing media ${media.id}: ${(err as Error).message}`);
       throw AppException.unavailable('Processing could not be queued; try again');
     }
     return this.views.toResponse(media);
+  }
+
+  /** Queues processing; the job id makes a repeat (recovery sweep, another node) a no-op while the job exists. */
+  async enqueue(mediaId: number): Promise<void> {
+    await this.queue.add('process', { mediaId }, { jobId: `media-${mediaId}`, attempts: this.env.MEDIA_JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 });
+  }
+
+  /** Re-queues uploads whose job was lost (a node died between the claim and the queue); any worker node may run it. */
+  async requeueStalledUploads(olderThanSeconds = 120): Promise<number> {
+    const ids = await Media.findStalledUploads(olderThanSeconds);
+    for (const id of ids) await this.enqueue(id);
+    return ids.length;
   }
 
   private async verifyStored(media: Media): Promise<void> {
