@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { DataSource } from 'typeorm';
 import { LocalStorageDriver } from '../../src/infrastructure/storage/local-storage.driver';
 import { STORAGE_DRIVER } from '../../src/infrastructure/storage/storage-driver';
+import { MediaService } from '../../src/modules/media/media.service';
 import { createUser, UserFixture } from '../factories/user.factory';
 import { hasGpsIfd, jpegWithGps, png, pngBomb, webp } from '../fixtures/media/images';
 import { connectSocket, SocketRecorder } from '../helpers/socket';
@@ -324,5 +325,30 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
     expect(await sharp(avatar.body).metadata()).toMatchObject({ width: 150, height: 150 });
     const me = await t.http.get('/api/v1/users/me').set(alice.auth).expect(200);
     expect(me.body.profile.avatarUrl).toEqual(expect.stringContaining('/api/v1/storage/'));
+  });
+  it('ends uploads never completed FAILED once their URL expired, deleting what a PUT left, and re-queues lost jobs', async () => {
+    const db = t.app.get(DataSource);
+    const service = t.app.get(MediaService);
+    const putOnly = await upload(alice, await png(30, 30), 'image/png', 'left.png');
+    const announced = (await announce(alice, { kind: 'image', fileName: 'never.png', mimeType: 'image/png', size: 10 }).expect(201)).body as Session;
+    const fresh = (await announce(alice, { kind: 'image', fileName: 'fresh.png', mimeType: 'image/png', size: 10 }).expect(201)).body as Session;
+    const folder = (s: Session) => new URL(s.uploadUrl).pathname.split('/').slice(-2, -1)[0];
+    expect((await filesUnder(alice)).filter((f) => f.includes(folder(putOnly)))).toHaveLength(1);
+    await db.query(`UPDATE media SET created_at = now() - interval '1 hour' WHERE id = ANY($1)`, [[putOnly.mediaId, announced.mediaId]]);
+
+    expect(await service.failAbandonedUploads()).toBe(2);
+    for (const id of [putOnly.mediaId, announced.mediaId]) {
+      expect(await rowOf(id)).toMatchObject({ status: 'FAILED', failure_reason: 'the upload was not completed before its upload URL expired' });
+      await complete(alice, id).expect(409);
+    }
+    expect((await filesUnder(alice)).filter((f) => f.includes(folder(putOnly)))).toEqual([]);
+    expect((await rowOf(fresh.mediaId)).status).toBe('PENDING');
+
+    // A node that died between the claim and the queue leaves an UPLOADED row without a job.
+    const lost = await upload(alice, await png(30, 30), 'image/png', 'lost.png');
+    await db.query(`UPDATE media SET status = 'UPLOADED', updated_at = now() - interval '1 hour' WHERE id = $1`, [lost.mediaId]);
+    expect(await service.requeueStalledUploads()).toBe(1);
+    expect((await settled(alice, lost.mediaId)).status).toBe('READY');
+    expect(await service.requeueStalledUploads()).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, In, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { BaseActiveRecord } from '../../common/database/base-active-record';
+import { updateReturning } from '../../common/database/update-returning';
 import type { User } from '../user/user.entity';
 import { MediaKind, MediaProvider, MediaStatus } from './media.enums';
 
@@ -114,6 +115,23 @@ export class Media extends BaseActiveRecord {
       .limit(limit)
       .getRawMany<{ id: number }>();
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * Ends uploads announced but never completed, once their upload URL has expired (no PUT can come
+   * any more): FAILED with a reason, in one conditional UPDATE (a racing complete wins or loses
+   * whole). Returns their storage keys, for the caller to delete anything a PUT left.
+   */
+  static async failAbandonedUploads(olderThanSeconds: number, limit = 500): Promise<{ id: number; storageKey: string }[]> {
+    const rows = await updateReturning<{ id: number; storage_key: string }>(
+      this.getRepository().manager,
+      `UPDATE media SET status = $1, failure_reason = $2, updated_at = now()
+       WHERE id IN (SELECT id FROM media WHERE status = $3 AND created_at < now() - make_interval(secs => $4) ORDER BY id LIMIT $5)
+         AND status = $3
+       RETURNING id, storage_key`,
+      [MediaStatus.FAILED, 'the upload was not completed before its upload URL expired', MediaStatus.PENDING, olderThanSeconds, limit],
+    );
+    return rows.map((r) => ({ id: r.id, storageKey: r.storage_key }));
   }
 
   /** Ids of the live planets where a live message carries this media. */

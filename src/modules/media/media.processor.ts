@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import sharp from 'sharp';
 import { EnvironmentVariables } from '../../config/env';
 import { MEDIA_QUEUE } from '../../infrastructure/queue/queue.module';
 import { STORAGE_DRIVER, StorageDriver } from '../../infrastructure/storage/storage-driver';
@@ -39,6 +40,8 @@ export class MediaProcessor implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     if (this.env.MEDIA_WORKER_ENABLED !== 'true') return;
+    // One libvips thread per job: MEDIA_WORKER_CONCURRENCY then bounds the cores media takes from the chat.
+    sharp.concurrency(1);
     const lockMs = this.env.MEDIA_JOB_LOCK_SECONDS * 1000;
     this.worker = new Worker<MediaJob, string>(MEDIA_QUEUE, (job) => this.process(job), {
       connection: this.queue.opts.connection,
@@ -49,13 +52,19 @@ export class MediaProcessor implements OnApplicationBootstrap, OnApplicationShut
     });
     this.worker.on('failed', (job, err) => void this.onFailed(job, err));
     this.worker.on('error', (err) => this.logger.warn(`media worker: ${err.message}`));
-    const requeue = () =>
-      this.media
-        .requeueStalledUploads()
-        .then((n) => n > 0 && this.logger.warn(`re-queued ${n} uploads whose job was lost`))
-        .catch((err: Error) => this.logger.warn(`re-queue sweep: ${err.message}`));
-    void requeue();
-    this.sweep = setInterval(() => void requeue(), 5 * 60_000).unref();
+    void this.sweepOnce();
+    this.sweep = setInterval(() => void this.sweepOnce(), 5 * 60_000).unref();
+  }
+
+  /** Re-queues uploads whose job was lost and ends abandoned ones; harmless on several nodes at once. */
+  async sweepOnce(): Promise<void> {
+    try {
+      const requeued = await this.media.requeueStalledUploads();
+      if (requeued > 0) this.logger.warn(`re-queued ${requeued} uploads whose job was lost`);
+      await this.media.failAbandonedUploads();
+    } catch (err) {
+      this.logger.warn(`media sweep: ${(err as Error).message}`);
+    }
   }
 
   /** Lets the jobs in hand finish (SIGTERM); a killed node's jobs are taken over by the others. */

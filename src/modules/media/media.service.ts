@@ -111,6 +111,13 @@ export class MediaService implements OnModuleInit {
     return ids.length;
   }
 
+  /** Fails uploads whose URL expired without a complete, and deletes whatever a PUT left of them. */
+  async failAbandonedUploads(): Promise<number> {
+    const abandoned = await Media.failAbandonedUploads(this.env.MEDIA_UPLOAD_URL_TTL_SECONDS + 60);
+    for (const m of abandoned) await this.storage.delete(m.storageKey).catch((e: Error) => this.logger.warn(`could not delete abandoned upload ${m.storageKey}: ${e.message}`));
+    return abandoned.length;
+  }
+
   private async verifyStored(media: Media): Promise<void> {
     const stored = await this.storage.head(media.storageKey);
     if (!stored) throw AppException.conflict('Nothing was uploaded yet: PUT the file to uploadUrl, then complete', 'mediaId');
