@@ -23,6 +23,8 @@ COPY --from=build --chown=node:node /app/package.json /app/package-lock.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node scripts/typeorm.js ./scripts/typeorm.js
+# The local storage driver's folder (STORAGE_LOCAL_DIR=./data/media): writable by the app; mount a volume here.
+RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \

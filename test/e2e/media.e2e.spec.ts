@@ -351,4 +351,17 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
     expect((await settled(alice, lost.mediaId)).status).toBe('READY');
     expect(await service.requeueStalledUploads()).toBe(0);
   });
+  it('stores text and CSV files byte for byte (no body parser touches the upload)', async () => {
+    for (const [mime, name, text] of [
+      ['text/plain', '준비물.txt', '여권, 충전기, 우산\n'],
+      ['text/csv', 'budget.csv', 'item,won\n숙소,120000\n'],
+    ] as const) {
+      const bytes = Buffer.from(text, 'utf8');
+      const s = await upload(alice, bytes, mime, name, 'file');
+      await complete(alice, s.mediaId).expect(202);
+      const media = await settled(alice, s.mediaId);
+      const got = await download(media.urls.full);
+      expect([name, got.status, got.type, got.body.toString('utf8')]).toEqual([name, 200, mime, text]);
+    }
+  });
 });
