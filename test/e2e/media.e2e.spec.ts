@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,10 +115,11 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
     }
   });
 
-  it('makes the variants of PNG and WebP too, never enlarging the preview', async () => {
+  it('makes the variants of PNG, WebP and HEIC too, never enlarging the preview', async () => {
     const cases = [
       { bytes: await png(300, 200), mime: 'image/png', name: 'small.png', preview: [300, 200] },
       { bytes: await webp(2000, 1000), mime: 'image/webp', name: 'wide.webp', preview: [800, 400] },
+      { bytes: readFileSync(join(__dirname, '..', 'fixtures', 'media', 'photo.heic')), mime: 'image/heic', name: 'IMG_0001.HEIC', preview: [640, 480] },
     ];
     for (const c of cases) {
       const s = await upload(alice, c.bytes, c.mime, c.name);

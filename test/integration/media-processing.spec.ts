@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { MediaKind } from '../../src/modules/media/media.enums';
 import { checkAnnouncedUpload, matchesMagic } from '../../src/modules/media/media-types';
@@ -9,6 +11,23 @@ describe('image variants (sharp)', () => {
     await expect(makeImageVariants(pngBomb(100000, 100000))).rejects.toThrow(MediaRejectedError);
     await expect(makeImageVariants(pngBomb(11000, 11000))).rejects.toThrow(/megapixels/);
     await expect(makeImageVariants(pngBomb(12001, 10))).rejects.toThrow(/12,000 px a side/);
+  });
+
+  it('decodes HEIC (what iPhones send) into the three variants', async () => {
+    // test/fixtures/media/photo.heic: 640×480, encoded with libheif's heif-enc (x265) from a JPEG with GPS EXIF.
+    const heic = readFileSync(join(__dirname, '..', 'fixtures', 'media', 'photo.heic'));
+    expect(matchesMagic('image/heic', heic)).toBe(true);
+    expect(matchesMagic('image/jpeg', heic)).toBe(false);
+    const out = await makeImageVariants(heic);
+    expect([out.width, out.height]).toEqual([640, 480]);
+    const sizes = Object.fromEntries(Object.entries(out.variants).map(([k, v]) => [k, [v.width, v.height]]));
+    expect(sizes).toEqual({ thumbnail: [150, 150], preview: [640, 480], full: [640, 480] });
+    const full = await sharp(out.variants.full.data).metadata();
+    expect([full.format, full.exif]).toEqual(['webp', undefined]);
+    // Colours survive the HEVC round trip: the top-left quarter of the fixture is yellow.
+    const { data } = await sharp(out.variants.full.data).extract({ left: 10, top: 10, width: 1, height: 1 }).raw().toBuffer({ resolveWithObject: true });
+    expect(data[0]).toBeGreaterThan(200);
+    expect(data[2]).toBeLessThan(100);
   });
 
   it('refuses bytes that are no image with a readable reason', async () => {

@@ -46,6 +46,9 @@ export const MEDIA_TYPES: Record<string, TypeRule> = {
   'image/png': { kind: MediaKind.IMAGE, extensions: ['png'], sniff: (h) => at(h, 0, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
   'image/webp': { kind: MediaKind.IMAGE, extensions: ['webp'], sniff: (h) => at(h, 0, 'RIFF') && at(h, 8, 'WEBP') },
   'image/gif': { kind: MediaKind.IMAGE, extensions: ['gif'], sniff: (h) => at(h, 0, 'GIF87a') || at(h, 0, 'GIF89a') },
+  /** What iPhones send: decoded with heic-convert (libheif in wasm), since the prebuilt sharp cannot decode HEVC. */
+  'image/heic': { kind: MediaKind.IMAGE, extensions: ['heic', 'heif'], sniff: (h) => HEIF_BRANDS.has(ftypBrand(h) ?? '') },
+  'image/heif': { kind: MediaKind.IMAGE, extensions: ['heif', 'heic'], sniff: (h) => HEIF_BRANDS.has(ftypBrand(h) ?? '') },
   'video/mp4': { kind: MediaKind.VIDEO, extensions: ['mp4', 'm4v'], sniff: (h) => ftypBrand(h) !== null && ftypBrand(h) !== 'qt  ' && !HEIF_BRANDS.has(ftypBrand(h) as string) },
   'video/quicktime': { kind: MediaKind.VIDEO, extensions: ['mov'], sniff: (h) => ftypBrand(h) !== null || ['moov', 'mdat', 'wide', 'free'].some((box) => at(h, 4, box)) },
   'video/webm': { kind: MediaKind.VIDEO, extensions: ['webm'], sniff: (h) => at(h, 0, [0x1a, 0x45, 0xdf, 0xa3]) },

@@ -1,3 +1,4 @@
+import convertHeic from 'heic-convert';
 import sharp, { Metadata } from 'sharp';
 import { IMAGE_MAX_PIXELS, IMAGE_MAX_SIDE } from '../media-types';
 
@@ -21,6 +22,21 @@ export interface ImageVariants {
 }
 
 const INPUT = { limitInputPixels: IMAGE_MAX_PIXELS, failOn: 'error' as const };
+
+/**
+ * HEIC (HEVC in HEIF) as a JPEG sharp can read: the prebuilt sharp reads its header but cannot
+ * decode HEVC. libheif applies the HEIF rotation and mirror boxes while decoding, so the JPEG is
+ * upright; it carries no EXIF. Called after checkDimensions, so no bomb reaches the decoder.
+ */
+async function decodableBySharp(input: Buffer): Promise<Buffer> {
+  const meta = await sharp(input, { limitInputPixels: false }).metadata();
+  if (meta.format !== 'heif' || meta.compression !== 'hevc') return input;
+  try {
+    return Buffer.from(await convertHeic({ buffer: input, format: 'JPEG', quality: 0.92 }));
+  } catch (err) {
+    throw new MediaRejectedError(`the HEIC image could not be decoded (${(err as Error).message})`);
+  }
+}
 
 /** Dimensions as displayed (after EXIF orientation), or a MediaRejectedError for what no variant can be made of. */
 export async function checkDimensions(input: Buffer): Promise<{ width: number; height: number }> {
@@ -54,8 +70,9 @@ export function assertWithinLimits(width: number, height: number): { width: numb
  * Decompression bombs are refused: dimensions are checked from the header before any decoding, and
  * libvips itself refuses more than IMAGE_MAX_PIXELS (limitInputPixels).
  */
-export async function makeImageVariants(input: Buffer): Promise<ImageVariants> {
-  const { width, height } = await checkDimensions(input);
+export async function makeImageVariants(original: Buffer): Promise<ImageVariants> {
+  const { width, height } = await checkDimensions(original);
+  const input = await decodableBySharp(original);
   const render = async (name: VariantName) => {
     const spec = VARIANTS[name];
     let pipeline = sharp(input, INPUT).rotate();
