@@ -24,7 +24,8 @@ COPY --from=build --chown=node:node /app/package.json /app/package-lock.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node scripts/typeorm.js ./scripts/typeorm.js
-# Writable by the app: the development secrets file (docker compose mounts a volume here).
+# Writable by the app: the development secrets file and the local storage driver's folder
+# (STORAGE_LOCAL_DIR=./data/media); docker compose mounts a volume here.
 RUN mkdir -p /app/data && chown node:node /app/data
 # Served at /docs/asyncapi.json (the OpenAPI document is built from the code at start).
 COPY --chown=node:node openapi/asyncapi.json ./openapi/asyncapi.json

@@ -6,7 +6,11 @@ import { EnvironmentVariables, validateEnv } from '../src/config/env';
 
 /** Settings for benchmarks: the local services, a database of the bench's own (never a test one). */
 /** Secrets of this bench run (outside tests the app refuses the example ones). */
-const RUN_SECRETS = { JWT_ACCESS_SECRET: randomBytes(32).toString('hex'), REFRESH_TOKEN_PEPPER: randomBytes(32).toString('hex') };
+const RUN_SECRETS = {
+  JWT_ACCESS_SECRET: randomBytes(32).toString('hex'),
+  REFRESH_TOKEN_PEPPER: randomBytes(32).toString('hex'),
+  STORAGE_SIGNING_SECRET: randomBytes(32).toString('hex'),
+};
 
 export function benchEnv(database: string, overrides: Record<string, string> = {}): EnvironmentVariables {
   return validateEnv({ ...RUN_SECRETS, ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'silent', DATABASE_NAME: database, SWAGGER_ENABLED: 'false', ...overrides });

@@ -450,6 +450,8 @@ async function main(): Promise<void> {
     DATABASE_MIN_CONNECTIONS: '2',
     REDIS_KEY_PREFIX: prefix,
     JWT_ACCESS_SECRET: env.JWT_ACCESS_SECRET,
+    REFRESH_TOKEN_PEPPER: env.REFRESH_TOKEN_PEPPER,
+    STORAGE_SIGNING_SECRET: env.STORAGE_SIGNING_SECRET,
     JWT_ACCESS_TTL_SECONDS: '3600',
   };
   const oneNode = await scenario(database, 'one node', [BASE_PORT], serverEnv, members, LADDER, 100);

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, EnvironmentVariables, EXAMPLE_SECRETS } from './env';
 
-const SECRET_KEYS = ['JWT_ACCESS_SECRET', 'REFRESH_TOKEN_PEPPER'] as const;
+const SECRET_KEYS = ['JWT_ACCESS_SECRET', 'REFRESH_TOKEN_PEPPER', 'STORAGE_SIGNING_SECRET'] as const;
 type SecretKey = (typeof SECRET_KEYS)[number];
 
 /** The secrets still holding the example values of .env.example. */

@@ -34,7 +34,7 @@ describe('validateEnv', () => {
   });
 
   it('starts in production with real secrets', () => {
-    const env = validateEnv({ NODE_ENV: 'production', JWT_ACCESS_SECRET: 'a'.repeat(40), REFRESH_TOKEN_PEPPER: 'b'.repeat(40) });
+    const env = validateEnv({ NODE_ENV: 'production', JWT_ACCESS_SECRET: 'a'.repeat(40), REFRESH_TOKEN_PEPPER: 'b'.repeat(40), STORAGE_SIGNING_SECRET: 'c'.repeat(40) });
     expect(env.NODE_ENV).toBe('production');
   });
 });

@@ -8,7 +8,7 @@ const RATE = /^[1-9][0-9]{0,5}\/[1-9][0-9]{0,4}[smh]$/;
 const RATE_MESSAGE = { message: '$property must be <count>/<duration> with s, m or h, e.g. 30/60s' };
 
 /** Values that ship in .env.example; production refuses to start with them. */
-export const EXAMPLE_SECRETS = ['change-me-access-secret', 'change-me-refresh-pepper'];
+export const EXAMPLE_SECRETS = ['change-me-access-secret', 'change-me-refresh-pepper', 'change-me-storage-signing-secret'];
 
 /**
  * Every environment variable the app reads, validated once at boot.
@@ -231,7 +231,75 @@ export class EnvironmentVariables {
   /** Then in-flight requests and socket events get this long (ms) to finish before the rest is cut. */
   @Type(() => Number) @IsInt() @Min(100) @Max(600000)
   SHUTDOWN_DRAIN_TIMEOUT_MS = 10000;
+
+  // --- Media (issue 9) ---
+
+  /** Where media bytes live: `local` (files under STORAGE_LOCAL_DIR, URLs served by the app) or `s3` (R2 or any S3-compatible server). Default: s3 when S3_BUCKET is set, else local. */
+  @IsOptional() @IsIn(['local', 's3'])
+  STORAGE_DRIVER?: 'local' | 's3';
+
+  @Trim() @IsString() @MinLength(1)
+  STORAGE_LOCAL_DIR = './data/media';
+
+  /** HMAC key of the local driver's signed upload and download URLs. */
+  @IsString() @MinLength(16)
+  STORAGE_SIGNING_SECRET = 'change-me-storage-signing-secret';
+
+  /** Absolute base of URLs the app hands out for itself (local driver), e.g. https://api.example.com. Default: the address the app listens on. */
+  @IsOptional() @Trim() @IsString()
+  PUBLIC_BASE_URL?: string;
+
+  @IsOptional() @Trim() @IsString()
+  S3_BUCKET?: string;
+
+  /** S3-compatible endpoint (R2: https://<account>.r2.cloudflarestorage.com); empty for AWS S3. */
+  @IsOptional() @Trim() @IsString()
+  S3_ENDPOINT?: string;
+
+  @Trim() @IsString() @MinLength(1)
+  S3_REGION = 'auto';
+
+  @IsOptional() @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional() @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  @IsIn(['true', 'false'])
+  S3_FORCE_PATH_STYLE = 'false';
+
+  /** Lifetime of an upload URL (presigned PUT), in seconds. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(3600)
+  MEDIA_UPLOAD_URL_TTL_SECONDS = 600;
+
+  /** Lifetime of a download URL handed to clients, in seconds. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(86400)
+  MEDIA_DOWNLOAD_URL_TTL_SECONDS = 300;
+
+  /** Whether this node works media jobs (any node can; all share the queue in Redis). */
+  @IsIn(['true', 'false'])
+  MEDIA_WORKER_ENABLED = 'true';
+
+  /** Media jobs one node works at once (image decoding is CPU-bound; keep it under the core count so chat keeps its share). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(32)
+  MEDIA_WORKER_CONCURRENCY = 1;
+
+  /** Attempts per media job before the media is marked FAILED (retries back off exponentially). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(20)
+  MEDIA_JOB_ATTEMPTS = 3;
+
+  /** A worker's lock on a job, renewed while it works; a job whose node died is taken over by another node after about this long. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(600)
+  MEDIA_JOB_LOCK_SECONDS = 30;
 }
+
+/** The storage driver in force: STORAGE_DRIVER, else s3 when a bucket is configured, else local. */
+export function storageDriverOf(env: EnvironmentVariables): 'local' | 's3' {
+  return env.STORAGE_DRIVER ?? (env.S3_BUCKET ? 's3' : 'local');
+}
+
+/** Variables without a default (absent from `new EnvironmentVariables()`), read when set. */
+export const OPTIONAL_ENV_KEYS = ['REDIS_PASSWORD', 'STORAGE_DRIVER', 'PUBLIC_BASE_URL', 'S3_BUCKET', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -245,14 +313,14 @@ export function validateEnv(env: NodeJS.ProcessEnv = process.env): EnvironmentVa
     const raw = env[key];
     if (raw !== undefined && raw !== '') input[key] = raw;
   }
-  if (env.REDIS_PASSWORD) input.REDIS_PASSWORD = env.REDIS_PASSWORD;
+  for (const key of OPTIONAL_ENV_KEYS) if (env[key]) input[key] = env[key];
   const config = plainToInstance(EnvironmentVariables, input, { exposeDefaultValues: true });
   const errors = validateSync(config, { skipMissingProperties: false });
   if (errors.length > 0) {
     const problems = errors
       .map((e) => {
         const rules = Object.values(e.constraints ?? {}).map((c) => c.replace(`${e.property} `, ''));
-        const shown = /SECRET|PEPPER|PASSWORD/.test(e.property) ? '<redacted>' : JSON.stringify(input[e.property] ?? null);
+        const shown = /SECRET|PEPPER|PASSWORD|ACCESS_KEY/.test(e.property) ? '<redacted>' : JSON.stringify(input[e.property] ?? null);
         return `${e.property}=${shown} (${rules.join(', ')})`;
       })
       .join('; ');
@@ -273,8 +341,15 @@ export function validateEnv(env: NodeJS.ProcessEnv = process.env): EnvironmentVa
       `Invalid configuration: DATABASE_QUERY_TIMEOUT (${config.DATABASE_QUERY_TIMEOUT}) must exceed DATABASE_STATEMENT_TIMEOUT (${config.DATABASE_STATEMENT_TIMEOUT}), so the server cancels a slow statement before the client drops the connection`,
     );
   }
+  if (storageDriverOf(config) === 's3' && !config.S3_BUCKET) {
+    throw new ConfigError('Invalid configuration: STORAGE_DRIVER=s3 needs S3_BUCKET (and S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY for R2)');
+  }
+  if (config.PUBLIC_BASE_URL && !/^https?:\/\/[^/]+/.test(config.PUBLIC_BASE_URL)) {
+    throw new ConfigError(`Invalid configuration: PUBLIC_BASE_URL=${JSON.stringify(config.PUBLIC_BASE_URL)} must be an absolute http(s) URL`);
+  }
   if (config.NODE_ENV === 'production') {
-    const weak = (['JWT_ACCESS_SECRET', 'REFRESH_TOKEN_PEPPER'] as const).filter(
+    const secrets = storageDriverOf(config) === 'local' ? (['JWT_ACCESS_SECRET', 'REFRESH_TOKEN_PEPPER', 'STORAGE_SIGNING_SECRET'] as const) : (['JWT_ACCESS_SECRET', 'REFRESH_TOKEN_PEPPER'] as const);
+    const weak = secrets.filter(
       (k) => EXAMPLE_SECRETS.includes(config[k]) || config[k].length < 32,
     );
     if (weak.length > 0) {

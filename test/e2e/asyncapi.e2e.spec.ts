@@ -56,6 +56,8 @@ describe('the AsyncAPI 3 document of the Socket.IO events', () => {
       typing: { action: 'send', ack: false },
       'media:ready': { action: 'send', ack: false },
       'auth:expired': { action: 'send', ack: false },
+      'auth:revoked': { action: 'send', ack: false },
+      'server:shutdown': { action: 'send', ack: false },
     });
   });
 

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
-import { EnvironmentVariables, EXAMPLE_SECRETS, validateEnv } from '../../src/config/env';
+import { EnvironmentVariables, EXAMPLE_SECRETS, OPTIONAL_ENV_KEYS, validateEnv } from '../../src/config/env';
 import { freePort } from '../helpers/net';
 import { createSuiteDatabase, dropDatabase } from '../helpers/test-db';
 
@@ -108,13 +108,13 @@ describe('.env.example', () => {
   const example = parseEnv(readFileSync(join(root, '.env.example'), 'utf8'));
 
   it('documents every variable of src/config/env.ts, and nothing else', () => {
-    const known = [...Object.keys(new EnvironmentVariables()), 'REDIS_PASSWORD'].sort();
+    const known = [...Object.keys(new EnvironmentVariables()), ...OPTIONAL_ENV_KEYS].sort();
     expect(Object.keys(example).sort()).toEqual([...new Set(known)]);
   });
 
   it('holds valid development values and the example secrets that production refuses', () => {
     expect(() => validateEnv(example)).not.toThrow();
-    expect([example.JWT_ACCESS_SECRET, example.REFRESH_TOKEN_PEPPER]).toEqual(EXAMPLE_SECRETS);
+    expect([example.JWT_ACCESS_SECRET, example.REFRESH_TOKEN_PEPPER, example.STORAGE_SIGNING_SECRET]).toEqual(EXAMPLE_SECRETS);
     expect(() => validateEnv({ ...example, NODE_ENV: 'production' })).toThrow(/JWT_ACCESS_SECRET, REFRESH_TOKEN_PEPPER/);
   });
 });

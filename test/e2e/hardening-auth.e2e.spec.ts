@@ -36,7 +36,7 @@ describe('tokens and accounts', () => {
   });
 
   it('refuses the example secrets outside NODE_ENV=test at app creation', async () => {
-    await expect(createApp(testEnv({ NODE_ENV: 'development' }))).rejects.toThrow(/JWT_ACCESS_SECRET, REFRESH_TOKEN_PEPPER hold the example value/);
+    await expect(createApp(testEnv({ NODE_ENV: 'development' }))).rejects.toThrow(/JWT_ACCESS_SECRET, REFRESH_TOKEN_PEPPER, STORAGE_SIGNING_SECRET hold the example value/);
   });
 
   it("stops a deleted account's access token at once over REST and closes its sockets", async () => {
@@ -139,7 +139,7 @@ describe('development secrets (src/main.ts as `npm run dev` runs it)', () => {
     const file = join(dir, 'dev-secrets.json');
     node = await startAppProcess({ database, env: { NODE_ENV: 'development', LOG_LEVEL: 'warn', DEV_SECRETS_FILE: file } });
     const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-    expect(Object.keys(stored).sort()).toEqual(['JWT_ACCESS_SECRET', 'REFRESH_TOKEN_PEPPER']);
+    expect(Object.keys(stored).sort()).toEqual(['JWT_ACCESS_SECRET', 'REFRESH_TOKEN_PEPPER', 'STORAGE_SIGNING_SECRET']);
     expect(Object.values(stored).every((v) => v.length >= 32 && !EXAMPLE_SECRETS.includes(v))).toBe(true);
     expect(statSync(file).mode & 0o077).toBe(0);
     expect(node.output()).toContain(`using development secrets generated into ${file}`);

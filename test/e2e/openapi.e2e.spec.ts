@@ -46,6 +46,8 @@ describe('the OpenAPI document at /docs/json', () => {
   it('describes every registered API route', () => {
     const missing = registeredRoutes(t.app)
       .filter((r) => r.path.startsWith('/api/v1/'))
+      // The local storage driver's signed URLs: handed out by POST /media/uploads and GET /media/:id, not an API to call.
+      .filter((r) => !r.path.startsWith('/api/v1/storage/'))
       .filter((r) => !spec.paths[toOpenApiPath(r.path)]?.[r.method.toLowerCase()])
       .map((r) => `${r.method} ${r.path}`);
     expect(missing).toEqual([]);

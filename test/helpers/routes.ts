@@ -1,7 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 
 /** Routes that are public on purpose (no token); every other route must answer 401 without one. */
-export const PUBLIC_ROUTES = [/^\/api\/v1\/auth\//, /^\/health(\/|$)/, /^\/docs(\/|$|-json|-yaml)/];
+/** Public on purpose. The local storage driver's URLs carry their own HMAC signature (test/e2e/media.e2e.spec.ts checks they refuse unsigned requests). */
+export const PUBLIC_ROUTES = [/^\/api\/v1\/auth\//, /^\/health(\/|$)/, /^\/docs(\/|$|-json|-yaml)/, /^\/api\/v1\/storage\//];
 
 export const isPublicRoute = (path: string): boolean => PUBLIC_ROUTES.some((re) => re.test(path));
 

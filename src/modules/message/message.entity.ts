@@ -30,6 +30,7 @@ import type { MessageRecord, SenderRef } from './queries/message-row';
 @Index('IDX_message_reply_to', { synchronize: false })
 @Index('UQ_message_sender_client_id', { synchronize: false })
 @Index('IDX_message_search', { synchronize: false })
+@Index('IDX_message_attachments_media', { synchronize: false })
 export class Message extends BaseActiveRecord {
   /** bigint, as a string in JS and JSON. */
   @PrimaryGeneratedColumn('identity', { type: 'bigint', generatedIdentity: 'ALWAYS' })

@@ -1,3 +1,5 @@
+import type { MediaStatus } from '../media/media.enums';
+
 export enum MessageType {
   TEXT = 'TEXT',
   IMAGE = 'IMAGE',
@@ -12,6 +14,9 @@ export interface MessageAttachment {
   kind: 'image' | 'video' | 'file';
   fileName: string;
   mimeType: string;
+  /** Filled in when the message is served: the media's state now, and short-lived signed URLs once READY. */
+  status?: MediaStatus;
+  urls?: { full?: string; preview?: string; thumbnail?: string; hls?: string };
 }
 
 export const MESSAGE_CONTENT_MAX = 4000;

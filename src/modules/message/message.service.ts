@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
 import type { CurrentUserData } from '../../common/decorators/current-user.decorator';
 import { AppException } from '../../common/errors/app.exception';
 import { Media } from '../media/media.entity';
-import { MediaKind, MediaStatus } from '../media/media.enums';
+import { MediaKind } from '../media/media.enums';
+import { MediaViews } from '../media/media-views';
 import { PlanetUser } from '../planet/planet-user.entity';
 import { PlanetRole } from '../planet/planet.enums';
 import type { EditMessageDto } from './dto/edit-message.dto';
@@ -25,6 +25,7 @@ export class MessageService {
   constructor(
     private readonly broadcaster: MessageBroadcaster,
     private readonly receipts: ReadReceiptBatcher,
+    private readonly mediaViews: MediaViews,
   ) {}
 
   async search(user: CurrentUserData, dto: SearchDto): Promise<SearchResponseDto> {
@@ -54,9 +55,9 @@ export class MessageService {
       case 'client-id-taken':
         throw AppException.conflict('clientId was already used for a message in another planet', 'clientId');
       case 'duplicate':
-        return toMessageResponse(outcome.message, outcome.sender);
+        return (await this.mediaViews.decorateAttachments([toMessageResponse(outcome.message, outcome.sender)]))[0];
       case 'created': {
-        const response = toMessageResponse(outcome.message, outcome.sender);
+        const [response] = await this.mediaViews.decorateAttachments([toMessageResponse(outcome.message, outcome.sender)]);
         this.broadcaster.messageCreated(response);
         return response;
       }
@@ -67,7 +68,7 @@ export class MessageService {
   async list(user: CurrentUserData, planetId: number, dto: ListMessagesDto): Promise<MessageListResponseDto> {
     await this.requireMember(planetId, user.id);
     const page = await Message.findWithCounts(planetId, { before: dto.before, after: dto.after, limit: dto.limit });
-    return { data: page.data.map(withCounts), hasMore: page.hasMore };
+    return { data: await this.mediaViews.decorateAttachments(page.data.map(withCounts)), hasMore: page.hasMore };
   }
 
   /** The one resync cursor: every new, edited and deleted message after `since`, by change_seq (same access rule as list). */
@@ -123,7 +124,7 @@ export class MessageService {
   private async attachmentsOf(userId: number, mediaIds: number[]): Promise<MessageAttachment[]> {
     if (mediaIds.length === 0) return [];
     const unique = [...new Set(mediaIds)];
-    const media = await Media.find({ where: { id: In(unique), ownerId: userId, status: In(USABLE_MEDIA) } });
+    const media = await Media.findAttachable(userId, unique);
     if (media.length !== unique.length) throw AppException.badRequest('mediaIds', 'must be uploaded media of yours');
     const byId = new Map(media.map((m) => [m.id, m]));
     return unique.map((id) => {
@@ -133,7 +134,6 @@ export class MessageService {
   }
 }
 
-const USABLE_MEDIA = [MediaStatus.UPLOADED, MediaStatus.PROCESSING, MediaStatus.READY];
 const TYPE_OF_KIND: Record<MediaKind, MessageType> = {
   [MediaKind.IMAGE]: MessageType.IMAGE,
   [MediaKind.VIDEO]: MessageType.VIDEO,

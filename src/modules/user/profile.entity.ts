@@ -44,11 +44,10 @@ export class Profile extends BaseActiveRecord {
    * (else 400 on `avatarMediaId`); `null` clears it.
    */
   static async updateFor(userId: number, patch: { nickname?: string; bio?: string | null; avatarMediaId?: number | null }): Promise<void> {
-    if (patch.avatarMediaId != null) {
+    if (patch.avatarMediaId != null && !(await MediaEntity.findReadyImage(patch.avatarMediaId, userId))) {
       const media = await MediaEntity.findOne({ where: { id: patch.avatarMediaId, ownerId: userId } });
-      if (!media || media.kind !== MediaKind.IMAGE) {
-        throw AppException.badRequest('avatarMediaId', 'must be an image you uploaded');
-      }
+      if (!media || media.kind !== MediaKind.IMAGE) throw AppException.badRequest('avatarMediaId', 'must be an image you uploaded');
+      throw AppException.badRequest('avatarMediaId', `must be a READY image; this one is ${media.status}`);
     }
     const changes: Partial<Profile> = {};
     if (patch.nickname !== undefined) changes.nickname = patch.nickname;

@@ -2,7 +2,7 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { DomainEvents } from '../../../common/events/domain-events';
 import { planetRoom, userRoom } from '../../../infrastructure/socket/socket-rooms';
 import type { MessageResponseDto } from '../dto/message-response.dto';
-import type { ChatServer, ReceiptUpdated } from './socket-events';
+import type { ChatServer, MediaReady, ReceiptUpdated } from './socket-events';
 
 /**
  * The one place that emits to sockets. Emits go through the Redis adapter, so they reach the
@@ -44,6 +44,11 @@ export class MessageBroadcaster implements OnModuleInit, OnModuleDestroy {
 
   messageDeleted(id: string, planetId: number, changeSeq: string): void {
     this.server?.to(planetRoom(planetId)).emit('message:deleted', { id, planetId, changeSeq });
+  }
+
+  /** A media item finished processing (READY or FAILED): to its uploader and the planets where it was posted. */
+  mediaReady(payload: MediaReady, ownerId: number, planetIds: number[]): void {
+    this.server?.to([userRoom(ownerId), ...planetIds.map(planetRoom)]).emit('media:ready', payload);
   }
 
   receiptUpdated(receipt: ReceiptUpdated): void {

@@ -56,6 +56,8 @@ export interface MediaReady {
   mediaId: number;
   status: string;
   urls: Record<string, string | undefined>;
+  /** Why processing failed (status FAILED). */
+  failureReason?: string | null;
 }
 
 /** Every event the server sends, declared once: a wrong payload does not compile. */

@@ -16,17 +16,18 @@ export class UserMeDto {
   @ApiProperty({ type: ProfileDto }) profile!: ProfileDto;
 }
 
-export function toProfileDto(profile: Profile | undefined): ProfileDto {
+/** `avatarUrl`: a signed URL of the avatar's thumbnail (MediaViews), else a public provider URL when the media has one. Variants hold storage keys, never URLs. */
+export function toProfileDto(profile: Profile | undefined, avatarUrl?: string | null): ProfileDto {
   const media = profile?.avatarMedia;
   return {
     nickname: profile?.nickname ?? '',
-    avatarUrl: media ? (media.thumbnailUrl ?? media.variants?.thumbnail ?? media.variants?.full ?? null) : null,
+    avatarUrl: avatarUrl ?? media?.thumbnailUrl ?? null,
     bio: profile?.bio ?? null,
     avatarMediaId: profile?.avatarMediaId ?? null,
     locale: profile?.locale ?? 'ko',
   };
 }
 
-export function toUserMe(user: User): UserMeDto {
-  return { id: user.id, email: user.email, profile: toProfileDto(user.profile) };
+export function toUserMe(user: User, avatarUrl?: string | null): UserMeDto {
+  return { id: user.id, email: user.email, profile: toProfileDto(user.profile, avatarUrl) };
 }
