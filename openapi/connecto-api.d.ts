@@ -512,8 +512,9 @@ export interface components {
             /** @description Present when fields are at fault */
             details?: components["schemas"]["ErrorDetailDto"][];
             /** @enum {string} */
-            status: "unavailable";
-            checks: components["schemas"]["ReadinessChecksDto"];
+            status: "unavailable" | "shutting-down";
+            /** @description absent while shutting down */
+            checks?: components["schemas"]["ReadinessChecksDto"];
         };
         RegisterDto: {
             /**
@@ -844,7 +845,6 @@ export interface components {
             data: components["schemas"]["MessageWithCountsDto"][];
             hasMore: boolean;
         };
-        Object: Record<string, never>;
         MessageChangesResponseDto: {
             /** @description Messages created, edited or deleted after `since`, oldest change first; each message once, in its latest state (a deleted one as a tombstone: `deleted: true`, no content) */
             data: components["schemas"]["MessageResponseDto"][];
@@ -2700,7 +2700,7 @@ export interface operations {
             query?: {
                 /** @description Cursor: `nextCursor` of the previous page, or the largest `changeSeq` the client holds for this planet; `0` (the default) replays the whole planet. Decimal digits, up to 9223372036854775807. */
                 since?: string;
-                limit?: components["schemas"]["Object"];
+                limit?: number;
             };
             header?: never;
             path: {

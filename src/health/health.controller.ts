@@ -1,5 +1,5 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators/public.decorator';
@@ -23,8 +23,8 @@ class ReadinessDto {
 
 /** The one error shape, plus which service is down. */
 class NotReadyDto extends ErrorResponseDto {
-  @ApiProperty({ enum: ['unavailable'] }) status!: 'unavailable';
-  @ApiProperty({ type: ReadinessChecksDto }) checks!: ReadinessChecksDto;
+  @ApiProperty({ enum: ['unavailable', 'shutting-down'] }) status!: 'unavailable' | 'shutting-down';
+  @ApiPropertyOptional({ type: ReadinessChecksDto, description: 'absent while shutting down' }) checks?: ReadinessChecksDto;
 }
 
 @ApiTags('health')

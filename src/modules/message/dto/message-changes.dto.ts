@@ -31,13 +31,13 @@ export class ListChangesDto {
   @IsChangeCursor()
   since: string = '0';
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: CHANGES_PAGE_MAX })
+  @ApiPropertyOptional({ type: 'integer', default: 100, minimum: 1, maximum: CHANGES_PAGE_MAX })
   @IsOptional()
   @ToInt()
   @IsInt()
   @Min(1)
   @Max(CHANGES_PAGE_MAX)
-  limit = 100;
+  limit: number = 100;
 }
 
 export class MessageChangesResponseDto {
