@@ -8,6 +8,7 @@ import { AuthGuard } from './guards/auth.guard';
 import { HealthController } from './health/health.controller';
 import { CacheModule } from './infrastructure/cache/cache.module';
 import { DatabaseModule } from './infrastructure/database/database.module';
+import { MetricsModule } from './infrastructure/metrics/metrics.module';
 import { RateLimitModule } from './infrastructure/rate-limit/rate-limit.module';
 import { RedisModule } from './infrastructure/redis/redis.module';
 import { FEATURE_MODULES } from './modules';
@@ -18,7 +19,7 @@ export class AppModule {
   static forRoot(env: EnvironmentVariables): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(env), DatabaseModule, RedisModule, RateLimitModule, CacheModule, DomainEventsModule, TokenModule, ...FEATURE_MODULES],
+      imports: [ConfigModule.forRoot(env), DatabaseModule, MetricsModule, RedisModule, RateLimitModule, CacheModule, DomainEventsModule, TokenModule, ...FEATURE_MODULES],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useExisting: AuthGuard },
