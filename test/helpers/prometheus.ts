@@ -17,8 +17,10 @@ export function parsePrometheus(text: string): Sample[] {
     if (!m) throw new Error(`not a Prometheus sample: ${line}`);
     const labels: Record<string, string> = {};
     for (const l of (m[2] ?? '').matchAll(LABEL)) labels[l[1]] = l[2].replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    const value = m[3] === '+Inf' ? Infinity : m[3] === '-Inf' ? -Infinity : Number(m[3]);
-    if (Number.isNaN(value) && m[3] !== 'NaN') throw new Error(`bad value in: ${line}`);
+    // prom-client writes NaN as `Nan` (an empty summary, e.g. event-loop lag right after start); Prometheus parses any case.
+    const isNaN = m[3].toLowerCase() === 'nan';
+    const value = isNaN ? NaN : m[3] === '+Inf' ? Infinity : m[3] === '-Inf' ? -Infinity : Number(m[3]);
+    if (Number.isNaN(value) && !isNaN) throw new Error(`bad value in: ${line}`);
     out.push({ name: m[1], labels, value });
   }
   return out;
