@@ -131,6 +131,9 @@ describe('GET /metrics after traffic', () => {
     expect(moved('connecto_socket_acks_total', { event: 'message:send', outcome: 'ok', status_code: 'none' })).toBe(2);
     expect(moved('connecto_socket_acks_total', { event: 'message:send', outcome: 'error', status_code: '429' })).toBe(1);
     expect(moved('connecto_socket_acks_total', { event: 'message:read', outcome: 'ok' })).toBe(2);
+    expect(moved('connecto_socket_event_duration_seconds_count', { event: 'message:send', outcome: 'ok' })).toBe(2);
+    expect(moved('connecto_socket_event_duration_seconds_count', { event: 'message:send', outcome: 'error' })).toBe(1);
+    expect(moved('connecto_socket_event_duration_seconds_sum', { event: 'message:send', outcome: 'ok' })).toBeGreaterThan(0);
   });
 
   it('times the broadcast emits of new messages and receipts', () => {

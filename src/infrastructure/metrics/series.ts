@@ -41,6 +41,12 @@ export function createSeries(registry: Registry) {
       'Acknowledgements sent for client events: outcome `ok`, or `error` with the error status code (`none` for ok)',
       ['event', 'outcome', 'status_code'],
     ),
+    socketEventDuration: histogram(
+      'connecto_socket_event_duration_seconds',
+      'Client events with an ack, from the packet read to the ack written (for message:send: validated, stored, broadcast, acked), by event and outcome',
+      ['event', 'outcome'],
+      HTTP_BUCKETS,
+    ),
     socketEmitDuration: histogram(
       'connecto_socket_emit_duration_seconds',
       'Broadcast emits on this node, right after the change committed: encoding, writing to the local sockets of the room and publishing to the Redis adapter',

@@ -18,7 +18,8 @@ function eventLabel(name: unknown): string {
 
 /**
  * Counts one connected socket (the gauge, until it disconnects), every event it sends, and every
- * acknowledgement it gets back, including the ones the rate limiter answers before a handler runs.
+ * acknowledgement it gets back (and how long after the packet), including the ones the rate limiter
+ * answers before a handler runs.
  * A Socket.IO middleware per socket: it sees the packet before dispatch and wraps its ack callback.
  */
 export function trackSocket(socket: Socket, series: Series): void {
@@ -30,11 +31,13 @@ export function trackSocket(socket: Socket, series: Series): void {
     const last = packet.length - 1;
     const ack: unknown = packet[last];
     if (last > 0 && typeof ack === 'function') {
+      const start = performance.now();
       packet[last] = (...args: unknown[]) => {
         const res = args[0] as { ok?: unknown; error?: { statusCode?: unknown } } | undefined;
         const ok = res?.ok === true;
         const status = ok ? 'none' : String(typeof res?.error?.statusCode === 'number' ? res.error.statusCode : 500);
         series.socketAcks.inc({ event, outcome: ok ? 'ok' : 'error', status_code: status });
+        series.socketEventDuration.observe({ event, outcome: ok ? 'ok' : 'error' }, (performance.now() - start) / 1000);
         (ack as (...a: unknown[]) => void)(...args);
       };
     }
