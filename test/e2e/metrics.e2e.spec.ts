@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { createUser, UserFixture } from '../factories/user.factory';
 import { freePort } from '../helpers/net';
 import { parsePrometheus, metricTypes, Sample, select, sum } from '../helpers/prometheus';
@@ -158,6 +159,20 @@ describe('GET /metrics after traffic', () => {
     expect(moved('connecto_db_query_duration_seconds_count', { operation: 'select' })).toBeGreaterThanOrEqual(5);
     expect(moved('connecto_db_query_duration_seconds_count', { operation: 'insert' })).toBeGreaterThanOrEqual(3);
     expect(moved('connecto_db_query_duration_seconds_sum', { operation: 'select' })).toBeGreaterThan(0);
+  });
+
+  it('shows a saturated pool: every connection in use and queries waiting', async () => {
+    const ds = t.app.get(DataSource);
+    const sleeping = Array.from({ length: 13 }, () => ds.query('SELECT pg_sleep(0.5)'));
+    await new Promise((r) => setTimeout(r, 150));
+    const during = parsePrometheus(await scrape());
+    await Promise.all(sleeping);
+    expect(sum(during, 'connecto_db_pool_connections', { state: 'in_use' })).toBe(10);
+    expect(sum(during, 'connecto_db_pool_connections', { state: 'idle' })).toBe(0);
+    expect(sum(during, 'connecto_db_pool_waiting_requests')).toBeGreaterThanOrEqual(3);
+    const calm = parsePrometheus(await scrape());
+    expect(sum(calm, 'connecto_db_pool_waiting_requests')).toBe(0);
+    expect(sum(calm, 'connecto_db_pool_connections', { state: 'in_use' })).toBeLessThan(10);
   });
 
   it('counts cache hits, misses and invalidations per namespace', () => {
