@@ -8,6 +8,7 @@ import { AuthGuard } from './guards/auth.guard';
 import { HealthController } from './health/health.controller';
 import { CacheModule } from './infrastructure/cache/cache.module';
 import { DatabaseModule } from './infrastructure/database/database.module';
+import { MetricsModule } from './infrastructure/metrics/metrics.module';
 import { RateLimitModule } from './infrastructure/rate-limit/rate-limit.module';
 import { LifecycleModule } from './infrastructure/lifecycle/lifecycle.module';
 import { RedisModule } from './infrastructure/redis/redis.module';
@@ -19,7 +20,7 @@ export class AppModule {
   static forRoot(env: EnvironmentVariables): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(env), LifecycleModule, DatabaseModule, RedisModule, RateLimitModule, CacheModule, DomainEventsModule, TokenModule, ...FEATURE_MODULES],
+      imports: [ConfigModule.forRoot(env), LifecycleModule, DatabaseModule, MetricsModule, RedisModule, RateLimitModule, CacheModule, DomainEventsModule, TokenModule, ...FEATURE_MODULES],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useExisting: AuthGuard },

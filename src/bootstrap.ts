@@ -10,6 +10,7 @@ import { createOpenApiDocument } from './common/openapi/openapi-document';
 import { createValidationPipe } from './common/pipes/validation.pipe';
 import { assertNoExampleSecrets } from './config/dev-secrets';
 import { EnvironmentVariables } from './config/env';
+import { installMetrics } from './infrastructure/metrics/metrics.module';
 import { preBodyRateLimit } from './infrastructure/rate-limit/rate-limit.interceptor';
 import { RateLimiter } from './infrastructure/rate-limit/rate-limiter.service';
 import { HardenedExpressAdapter, jsonDepthVerifier, jsonShapeGuard } from './infrastructure/http/http-server';
@@ -46,6 +47,8 @@ export async function createApp(env: EnvironmentVariables): Promise<INestApplica
   });
   // req.ip is the client's address behind a balancer on this host (rate limits key on it).
   app.set('trust proxy', 'loopback');
+  // First: GET /metrics (its own token, never rate limited) and the timing of every other request.
+  installMetrics(app);
   // Before any body is read: a client over its auth/* limit is refused on its headers alone.
   app.use(`/${API_PREFIX}/auth`, preBodyRateLimit(app.get(RateLimiter), 'auth'));
   // express.json itself (Nest's useBodyParser drops `verify`): the depth check runs before JSON.parse.

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 import { Trim } from '../common/validation/validators';
 
 /** A rate limit: `<count>/<duration>` with s, m or h, e.g. `30/60s` (a burst of 30, refilled over 60 s). */
@@ -291,6 +291,22 @@ export class EnvironmentVariables {
   /** A worker's lock on a job, renewed while it works; a job whose node died is taken over by another node after about this long. */
   @Type(() => Number) @IsInt() @Min(1) @Max(600)
   MEDIA_JOB_LOCK_SECONDS = 30;
+
+  /** Prometheus metrics (src/infrastructure/metrics): `false` collects nothing and GET /metrics answers 404. */
+  @IsIn(['true', 'false'])
+  METRICS_ENABLED = 'true';
+
+  /** The bearer token GET /metrics on PORT requires (16+ characters). Unset: every scrape on PORT is refused (401). */
+  @ValidateIf((o: EnvironmentVariables) => o.METRICS_TOKEN !== '') @IsString() @MinLength(16)
+  METRICS_TOKEN = '';
+
+  /** Also serve GET /metrics, without a token, on this port (0 = off): for a private network or a sidecar only. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(65535)
+  METRICS_PORT = 0;
+
+  /** The address METRICS_PORT listens on. */
+  @Trim() @IsString() @MinLength(1)
+  METRICS_HOST = '127.0.0.1';
 }
 
 /** The storage driver in force: STORAGE_DRIVER, else s3 when a bucket is configured, else local. */
@@ -320,7 +336,7 @@ export function validateEnv(env: NodeJS.ProcessEnv = process.env): EnvironmentVa
     const problems = errors
       .map((e) => {
         const rules = Object.values(e.constraints ?? {}).map((c) => c.replace(`${e.property} `, ''));
-        const shown = /SECRET|PEPPER|PASSWORD|ACCESS_KEY/.test(e.property) ? '<redacted>' : JSON.stringify(input[e.property] ?? null);
+        const shown = /SECRET|PEPPER|PASSWORD|ACCESS_KEY|TOKEN/.test(e.property) ? '<redacted>' : JSON.stringify(input[e.property] ?? null);
         return `${e.property}=${shown} (${rules.join(', ')})`;
       })
       .join('; ');

@@ -1,5 +1,6 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { Metrics } from '../metrics/metrics.service';
 import { RedisService } from '../redis/redis.service';
 import { CacheRegistry } from './cache-registry';
 
@@ -23,7 +24,10 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy {
   private readonly inflight = new Map<string, Promise<unknown>>();
   readonly stats: CacheStats = { hits: 0, misses: 0, errors: 0, invalidations: 0 };
 
-  constructor(private readonly redis: RedisService) {}
+  constructor(
+    private readonly redis: RedisService,
+    @Optional() private readonly metrics?: Metrics,
+  ) {}
 
   onModuleInit(): void {
     CacheRegistry.use(this);
@@ -50,14 +54,17 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy {
       const hit = await this.redis.client.get(fullKey);
       if (hit !== null) {
         this.stats.hits++;
+        this.metrics?.series.cacheHits.inc({ namespace, tier: 'redis' });
         return JSON.parse(hit) as T;
       }
     } catch (err) {
       this.stats.errors++;
+      this.metrics?.series.cacheErrors.inc({ namespace });
       this.logger.warn(`cache read failed for ${namespace}: ${(err as Error).message}`);
       return loader();
     }
     this.stats.misses++;
+    this.metrics?.series.cacheMisses.inc({ namespace });
     const pending = this.inflight.get(fullKey);
     if (pending) return pending as Promise<T>;
     const load = (async () => {
@@ -66,6 +73,7 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy {
         if (value !== undefined) {
           await this.redis.client.set(fullKey, JSON.stringify(value), 'EX', ttlSeconds).catch((err: Error) => {
             this.stats.errors++;
+            this.metrics?.series.cacheErrors.inc({ namespace });
             this.logger.warn(`cache write failed for ${namespace}: ${err.message}`);
           });
         }
@@ -81,10 +89,12 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy {
   /** Drops every entry of `namespace` (on all nodes: the generation lives in Redis). */
   async invalidate(namespace: string): Promise<void> {
     this.stats.invalidations++;
+    this.metrics?.series.cacheInvalidations.inc({ namespace });
     try {
       await this.redis.client.incr(`cache:gen:${namespace}`);
     } catch (err) {
       this.stats.errors++;
+      this.metrics?.series.cacheErrors.inc({ namespace });
       this.logger.warn(`cache invalidation failed for ${namespace}: ${(err as Error).message}`);
     }
   }

@@ -1,7 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AppException, ErrorCode } from '../../common/errors/app.exception';
 import { EnvironmentVariables } from '../../config/env';
+import { Metrics } from '../metrics/metrics.service';
 import { RedisService } from '../redis/redis.service';
 import { RATE_LIMITS, RateLimitName, RateRule, rulesFrom } from './rate-limits';
 
@@ -58,7 +59,7 @@ export class RateLimiter {
   private readonly redis: LimiterRedis;
   private failing = false;
 
-  constructor(env: EnvironmentVariables, redis: RedisService) {
+  constructor(env: EnvironmentVariables, redis: RedisService, @Optional() private readonly metrics?: Metrics) {
     this.rules = rulesFrom(env);
     this.enabled = env.RATE_LIMIT_ENABLED === 'true';
     this.redis = redis.client as LimiterRedis;
@@ -99,7 +100,9 @@ export class RateLimiter {
       const [waitMs, index] = await Promise.race([this.redis.rateLimitTake(keys.length, ...keys, cost, ...args), timeout]);
       if (this.failing) this.logger.log('rate limits are enforced again (Redis answers)');
       this.failing = false;
-      return waitMs > 0 ? { name: checks[index - 1].name, waitMs } : undefined;
+      if (waitMs <= 0) return undefined;
+      this.metrics?.series.rateLimitRefusals.inc({ limit: checks[index - 1].name });
+      return { name: checks[index - 1].name, waitMs };
     } catch (err) {
       this.failOpen((err as Error).message);
       return undefined;

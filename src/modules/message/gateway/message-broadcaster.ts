@@ -1,8 +1,9 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { DomainEvents } from '../../../common/events/domain-events';
+import { Metrics } from '../../../infrastructure/metrics/metrics.service';
 import { planetRoom, userRoom } from '../../../infrastructure/socket/socket-rooms';
 import type { MessageResponseDto } from '../dto/message-response.dto';
-import type { ChatServer, MediaReady, ReceiptUpdated } from './socket-events';
+import type { ChatServer, MediaReady, ReceiptUpdated, ServerToClientEvents } from './socket-events';
 
 /**
  * The one place that emits to sockets. Emits go through the Redis adapter, so they reach the
@@ -14,7 +15,10 @@ export class MessageBroadcaster implements OnModuleInit, OnModuleDestroy {
   private server?: ChatServer;
   private unsubscribe?: () => void;
 
-  constructor(private readonly events: DomainEvents) {}
+  constructor(
+    private readonly events: DomainEvents,
+    @Optional() private readonly metrics?: Metrics,
+  ) {}
 
   attach(server: ChatServer): void {
     this.server = server;
@@ -35,15 +39,15 @@ export class MessageBroadcaster implements OnModuleInit, OnModuleDestroy {
   }
 
   messageCreated(message: MessageResponseDto): void {
-    this.server?.to(planetRoom(message.planetId)).emit('message:new', message);
+    this.emit(message.planetId, 'message:new', message);
   }
 
   messageUpdated(message: MessageResponseDto): void {
-    this.server?.to(planetRoom(message.planetId)).emit('message:updated', message);
+    this.emit(message.planetId, 'message:updated', message);
   }
 
   messageDeleted(id: string, planetId: number, changeSeq: string): void {
-    this.server?.to(planetRoom(planetId)).emit('message:deleted', { id, planetId, changeSeq });
+    this.emit(planetId, 'message:deleted', { id, planetId, changeSeq });
   }
 
   /** A media item finished processing (READY or FAILED): to its uploader and the planets where it was posted. */
@@ -52,6 +56,18 @@ export class MessageBroadcaster implements OnModuleInit, OnModuleDestroy {
   }
 
   receiptUpdated(receipt: ReceiptUpdated): void {
-    this.server?.to(planetRoom(receipt.planetId)).emit('receipt:updated', receipt);
+    this.emit(receipt.planetId, 'receipt:updated', receipt);
+  }
+
+  /** Emits to a planet's room, timed (connecto_socket_emit_duration_seconds): callers emit right after the commit. */
+  private emit<E extends 'message:new' | 'message:updated' | 'message:deleted' | 'receipt:updated'>(
+    planetId: number,
+    event: E,
+    payload: Parameters<ServerToClientEvents[E]>[0],
+  ): void {
+    if (!this.server) return;
+    const start = performance.now();
+    (this.server.to(planetRoom(planetId)).emit as (event: E, payload: unknown) => boolean)(event, payload);
+    this.metrics?.series.socketEmitDuration.observe({ event }, (performance.now() - start) / 1000);
   }
 }

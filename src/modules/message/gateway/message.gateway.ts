@@ -12,6 +12,7 @@ import { AppException } from '../../../common/errors/app.exception';
 import { toErrorBody } from '../../../common/filters/all-exceptions.filter';
 import type { JsonLimits } from '../../../common/validation/json-limits';
 import { EnvironmentVariables } from '../../../config/env';
+import { Metrics } from '../../../infrastructure/metrics/metrics.service';
 import { RateLimit } from '../../../infrastructure/rate-limit/rate-limit.decorator';
 import { onAdapterResync } from '../../../infrastructure/socket/redis-io.adapter';
 import { planetRoom, userRoom } from '../../../infrastructure/socket/socket-rooms';
@@ -50,6 +51,7 @@ export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConne
     private readonly accounts: AccountStatusService,
     private readonly messages: MessageService,
     private readonly broadcaster: MessageBroadcaster,
+    private readonly metrics: Metrics,
   ) {
     this.payloadLimits = { maxDepth: env.JSON_MAX_DEPTH, maxValues: env.JSON_MAX_VALUES };
   }
@@ -80,6 +82,7 @@ export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConne
   }
 
   async handleConnection(socket: ChatSocket): Promise<void> {
+    this.metrics.trackSocket(socket);
     this.armExpiry(socket);
     // A membership move applied during the handshake (before the socket was in nsp.sockets) missed it.
     await this.rooms.reconcile([socket]).catch((err: unknown) => this.logger.error(`planet room reconcile failed: ${(err as Error).message}`));

@@ -1,0 +1,114 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { Socket } from 'socket.io';
+import { DataSource } from 'typeorm';
+import { BootError } from '../../common/errors/boot.error';
+import { EnvironmentVariables } from '../../config/env';
+import { instrumentPool, poolOf } from './db-metrics';
+import { createSeries, Series } from './series';
+import { trackSocket } from './socket-metrics';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * The app's one Prometheus registry: prom-client's default Node metrics (process, heap, GC,
+ * `nodejs_eventloop_lag_*`) plus `series` (series.ts). Features record through `series`; state
+ * that is cheaper to read than to track (pool sizes, queue depths) is set by `onScrape` callbacks
+ * just before each scrape. With METRICS_ENABLED=false nothing is collected or served, and the
+ * hooks (HTTP middleware, query timing, sockets) are not installed.
+ */
+@Injectable()
+export class Metrics implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Metrics');
+  readonly registry = new Registry();
+  readonly series: Series = createSeries(this.registry);
+  readonly enabled: boolean;
+  private readonly token?: Buffer;
+  private readonly scrapeHooks: (() => void | Promise<void>)[] = [];
+  private portServer?: Server;
+
+  constructor(
+    private readonly env: EnvironmentVariables,
+    private readonly dataSource: DataSource,
+  ) {
+    this.enabled = env.METRICS_ENABLED === 'true';
+    if (env.METRICS_TOKEN) this.token = digest(env.METRICS_TOKEN);
+  }
+
+  onModuleInit(): void {
+    if (!this.enabled) return;
+    collectDefaultMetrics({ register: this.registry });
+    const pool = poolOf(this.dataSource);
+    if (pool) this.onScrape(instrumentPool(pool, this.series));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.enabled && this.env.METRICS_PORT > 0) await this.listenOnMetricsPort();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const server = this.portServer;
+    this.portServer = undefined;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Runs `hook` before every scrape (set gauges from live state there). */
+  onScrape(hook: () => void | Promise<void>): void {
+    this.scrapeHooks.push(hook);
+  }
+
+  /** Counts a connected socket, its events and acks (see socket-metrics.ts). */
+  trackSocket(socket: Socket): void {
+    if (this.enabled) trackSocket(socket, this.series);
+  }
+
+  /** True for `Authorization: Bearer <METRICS_TOKEN>`; always false when no token is configured. */
+  acceptsToken(authorization: string | undefined): boolean {
+    const match = /^Bearer (.+)$/.exec(authorization ?? '');
+    return this.token !== undefined && match !== null && timingSafeEqual(digest(match[1]), this.token);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The Prometheus text format of every series. */
+  async render(): Promise<string> {
+    for (const hook of this.scrapeHooks) await hook();
+    return this.registry.metrics();
+  }
+
+  /** The port of the token-free listener, once listening (METRICS_PORT). */
+  get metricsPort(): number | undefined {
+    const address = this.portServer?.address();
+    return typeof address === 'object' && address ? address.port : undefined;
+  }
+
+  /** METRICS_PORT: GET /metrics without a token, on a port meant for a private network only. */
+  private async listenOnMetricsPort(): Promise<void> {
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method !== 'GET' || (path !== '/metrics' && path !== '/metrics/')) {
+        res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify({ statusCode: 404, error: 'Not Found', message: 'Only GET /metrics is served here' }));
+        return;
+      }
+      this.render().then(
+        (text) => res.writeHead(200, { 'Content-Type': this.contentType }).end(text),
+        (err: unknown) => {
+          this.logger.error(`metrics scrape failed: ${(err as Error).message}`);
+          res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify({ statusCode: 500, error: 'Internal Server Error', message: 'Metrics could not be collected' }));
+        },
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err: NodeJS.ErrnoException) =>
+        reject(new BootError(`METRICS_PORT ${this.env.METRICS_PORT} on ${this.env.METRICS_HOST} cannot be opened (${err.code ?? err.message}): choose a free port, or 0 to serve /metrics on PORT only`)),
+      );
+      server.listen(this.env.METRICS_PORT, this.env.METRICS_HOST, () => resolve());
+    });
+    this.portServer = server;
+    this.logger.log(`serving /metrics without a token on ${this.env.METRICS_HOST}:${this.metricsPort}`);
+  }
+}
