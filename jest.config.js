@@ -16,6 +16,6 @@ module.exports = {
   // process then spends 0.2–0.7 s freeing its V8 heap (300–450 MB after ~15 suites; measured with
   // strace: only munmap calls until exit_group), longest on Node 22. Jest's default grace of 500 ms
   // then force-kills it and warns "a worker process has failed to exit gracefully". .ci/run fails
-  // on that warning, so a real leak (a handle that never closes) still shows up: it waits 5 s.
-  workerGracefulExitTimeout: 5000,
+  // on that warning, so a real leak (a handle that never closes) still shows up: it waits 20 s (5 s was exceeded with the media and metrics suites on a loaded machine).
+  workerGracefulExitTimeout: 20000,
 };
