@@ -4,6 +4,8 @@ import { freePort } from './net';
 import { testEnv } from './test-db';
 
 const root = join(__dirname, '..', '..');
+/** ts-node compiles the app on every start: on a loaded 2-core machine that alone has taken over 45 s. */
+const READY_TIMEOUT_MS = 90_000;
 
 /**
  * One app node as its own OS process (src/main.ts through ts-node, as `npm run dev` runs it), so
@@ -62,12 +64,12 @@ export async function startAppProcess(opts: AppProcessOptions): Promise<AppProce
   void exit.then(() => (gone = true));
 
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 45_000);
+  const deadline = Date.now() + (opts.readyTimeoutMs ?? READY_TIMEOUT_MS);
   for (;;) {
     if (gone) throw new Error(`app process exited before it was ready:\n${out}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`app process not ready within ${opts.readyTimeoutMs ?? 45_000} ms:\n${out}`);
+      throw new Error(`app process not ready within ${opts.readyTimeoutMs ?? READY_TIMEOUT_MS} ms:\n${out}`);
     }
     const ok = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(1000) })
       .then((r) => r.status === 200)
