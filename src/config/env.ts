@@ -307,6 +307,14 @@ export class EnvironmentVariables {
   /** The address METRICS_PORT listens on. */
   @Trim() @IsString() @MinLength(1)
   METRICS_HOST = '127.0.0.1';
+
+  /** The token of the ops pages under /admin (dashboard, slow queries), 16+ characters. Unset: every /admin request is refused (401). */
+  @ValidateIf((o: EnvironmentVariables) => o.ADMIN_TOKEN !== '') @IsString() @MinLength(16)
+  ADMIN_TOKEN = '';
+
+  /** Seconds between two samples of the dashboard's history (it keeps the last 180 samples). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(60)
+  DASHBOARD_SAMPLE_SECONDS = 5;
 }
 
 /** The storage driver in force: STORAGE_DRIVER, else s3 when a bucket is configured, else local. */

@@ -74,9 +74,14 @@ export class Metrics implements OnModuleInit, OnApplicationBootstrap, OnApplicat
     return this.registry.contentType;
   }
 
+  /** Runs the scrape hooks: gauges read from live state (pool, queues) are current after it. */
+  async collect(): Promise<void> {
+    for (const hook of this.scrapeHooks) await hook();
+  }
+
   /** The Prometheus text format of every series. */
   async render(): Promise<string> {
-    for (const hook of this.scrapeHooks) await hook();
+    await this.collect();
     return this.registry.metrics();
   }
 
