@@ -1,4 +1,7 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Queue, Worker } from 'bullmq';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -6,9 +9,25 @@ import type { Socket } from 'socket.io';
 import { DataSource } from 'typeorm';
 import { BootError } from '../../common/errors/boot.error';
 import { EnvironmentVariables } from '../../config/env';
+import { MEDIA_QUEUE } from '../queue/queue.module';
 import { instrumentPool, poolOf } from './db-metrics';
+import { queueDepthHook, trackWorker } from './queue-metrics';
 import { createSeries, Series } from './series';
 import { trackSocket } from './socket-metrics';
+
+/** The outcome label of a Cloudflare call: from its HTTP status, or what went wrong before one. */
+export type CloudflareOutcome = 'ok' | 'client_error' | 'rate_limited' | 'server_error' | 'timeout' | 'network_error';
+
+export function cloudflareOutcomeOf(status: number | undefined, err?: unknown): CloudflareOutcome {
+  if (status === undefined) {
+    const e = err as { name?: string; code?: string } | undefined;
+    return e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.code === 'ETIMEDOUT' || e?.code === 'UND_ERR_HEADERS_TIMEOUT' ? 'timeout' : 'network_error';
+  }
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server_error';
+  if (status >= 400) return 'client_error';
+  return 'ok';
+}
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -32,6 +51,7 @@ export class Metrics implements OnModuleInit, OnApplicationBootstrap, OnApplicat
   constructor(
     private readonly env: EnvironmentVariables,
     private readonly dataSource: DataSource,
+    private readonly moduleRef: ModuleRef,
   ) {
     this.enabled = env.METRICS_ENABLED === 'true';
     if (env.METRICS_TOKEN) this.token = digest(env.METRICS_TOKEN);
@@ -45,7 +65,21 @@ export class Metrics implements OnModuleInit, OnApplicationBootstrap, OnApplicat
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.enabled && this.env.METRICS_PORT > 0) await this.listenOnMetricsPort();
+    if (!this.enabled) return;
+    // The app's queues (QueueModule): their depth is read at each scrape.
+    for (const name of [MEDIA_QUEUE]) {
+      const queue = this.queueNamed(name);
+      if (queue) this.trackQueue(queue);
+    }
+    if (this.env.METRICS_PORT > 0) await this.listenOnMetricsPort();
+  }
+
+  private queueNamed(name: string): Queue | undefined {
+    try {
+      return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+    } catch {
+      return undefined; // not registered in this app (e.g. a test module)
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -62,6 +96,27 @@ export class Metrics implements OnModuleInit, OnApplicationBootstrap, OnApplicat
   /** Counts a connected socket, its events and acks (see socket-metrics.ts). */
   trackSocket(socket: Socket): void {
     if (this.enabled) trackSocket(socket, this.series);
+  }
+
+  /** Reports the depth of `queue` by state at each scrape (`connecto_jobs_queued`). The app's own queues are tracked already. */
+  trackQueue(queue: Queue): void {
+    if (this.enabled) this.onScrape(queueDepthHook(queue, this.series));
+  }
+
+  /** Counts a worker's completed jobs, failed attempts and retries (`connecto_jobs_completed_total`, `connecto_job_failures_total`, `connecto_job_retries_total`). Call once per Worker. */
+  trackWorker(worker: Worker): void {
+    if (this.enabled) trackWorker(worker, this.series);
+  }
+
+  /**
+   * Counts one Cloudflare API call (`connecto_cloudflare_requests_total`) and its duration when
+   * given. `api` is a fixed name per call site (`images.upload`, `images.delete`, `stream.direct_upload`…),
+   * never an id or a URL; `outcome` from cloudflareOutcomeOf.
+   */
+  recordCloudflare(api: string, outcome: CloudflareOutcome, seconds?: number): void {
+    if (!this.enabled) return;
+    this.series.cloudflareRequests.inc({ api, outcome });
+    if (seconds !== undefined) this.series.cloudflareDuration.observe({ api, outcome }, seconds);
   }
 
   /** True for `Authorization: Bearer <METRICS_TOKEN>`; always false when no token is configured. */

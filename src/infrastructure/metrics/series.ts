@@ -78,6 +78,21 @@ export function createSeries(registry: Registry) {
     cacheMisses: counter('connecto_cache_misses_total', 'Cache reads that ran the loader, by namespace', ['namespace']),
     cacheInvalidations: counter('connecto_cache_invalidations_total', 'Namespace invalidations (generation bumps), by namespace', ['namespace']),
     cacheErrors: counter('connecto_cache_errors_total', 'Cache reads, writes or invalidations that failed (Redis down or slow), by namespace', ['namespace']),
+
+    // Job queues (queue-metrics.ts): depth read at scrape time, worker outcomes counted per instance
+    jobsQueued: new Gauge({
+      name: 'connecto_jobs_queued',
+      help: 'Jobs in the queue (Redis, the same on every instance: aggregate with max), by queue and state (waiting, active, delayed, prioritized, failed)',
+      labelNames: ['queue', 'state'] as const,
+      registers,
+    }),
+    jobsCompleted: counter('connecto_jobs_completed_total', 'Jobs the workers of this instance completed, by queue', ['queue']),
+    jobFailures: counter('connecto_job_failures_total', 'Failed job attempts on the workers of this instance (retried or final), by queue', ['queue']),
+    jobRetries: counter('connecto_job_retries_total', 'Failed job attempts BullMQ will retry (attempts left), by queue', ['queue']),
+
+    // Cloudflare (Metrics.recordCloudflare, called by the media integration)
+    cloudflareRequests: counter('connecto_cloudflare_requests_total', 'Calls to Cloudflare APIs, by api (a fixed name per call site) and outcome', ['api', 'outcome']),
+    cloudflareDuration: histogram('connecto_cloudflare_request_duration_seconds', 'Calls to Cloudflare APIs, from the request to the answer, by api and outcome', ['api', 'outcome'], HTTP_BUCKETS),
   };
 }
 

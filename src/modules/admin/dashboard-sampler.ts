@@ -185,8 +185,8 @@ export class DashboardSampler implements OnApplicationBootstrap, OnApplicationSh
     const inUse = sumOf(pool.values.filter((v) => v.labels.state === 'in_use'));
     const lag = this.metrics.registry.getSingleMetric('nodejs_eventloop_lag_p99_seconds');
     const lagValue = lag ? (await lag.get()).values[0]?.value : undefined;
-    const queue = this.metrics.registry.getSingleMetric('connecto_jobs');
-    const queueValues = queue ? (await queue.get()).values.filter((v) => v.labels.state === 'waiting' || v.labels.state === 'delayed' || v.labels.state === 'active') : [];
+    const queued = (await s.jobsQueued.get()).values;
+    const queueValues = queued.filter((v) => v.labels.state === 'waiting' || v.labels.state === 'delayed' || v.labels.state === 'active' || v.labels.state === 'prioritized');
     return {
       t: Date.now(),
       routes,
@@ -197,7 +197,7 @@ export class DashboardSampler implements OnApplicationBootstrap, OnApplicationSh
       poolInUse: inUse,
       poolMax: sumOf(max.values),
       poolWaiting: sumOf(waiting.values),
-      queueDepth: queue ? sumOf(queueValues) : null,
+      queueDepth: queued.length > 0 ? sumOf(queueValues) : null,
       eventLoopLagP99: typeof lagValue === 'number' && Number.isFinite(lagValue) ? lagValue : null,
     };
   }

@@ -272,7 +272,7 @@
     });
     chart({
       id: 'queue',
-      title: 'Job queue depth (waiting + delayed + active)',
+      title: 'Job queue depth (waiting + prioritized + delayed + active)',
       times: times,
       series: [{ name: 'jobs', values: points.map(function (p) { return p.queueDepth; }) }],
       empty: 'no job queue series on this instance',
