@@ -35,7 +35,7 @@ describe('/admin: the ops pages', () => {
   const bearer = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
   beforeAll(async () => {
-    t = await startTestApp({ tag: 'dashboard', env: { ADMIN_TOKEN, METRICS_TOKEN, DASHBOARD_SAMPLE_SECONDS: '1', RATE_LIMIT_SEND: '1000/60s', RATE_LIMIT_SOCKET_EVENTS: '1000/10s' } });
+    t = await startTestApp({ tag: 'dashboard', env: { ADMIN_TOKEN, METRICS_TOKEN, DASHBOARD_SAMPLE_SECONDS: '1', QUERY_PATTERN_SAMPLE_RATE: '1', RATE_LIMIT_SEND: '1000/60s', RATE_LIMIT_SOCKET_EVENTS: '1000/10s' } });
     [alice, bob] = await Promise.all([createUser(t.env), createUser(t.env)]);
     planetId = await planetWith(alice, [bob]);
   });
@@ -101,6 +101,22 @@ describe('/admin: the ops pages', () => {
       points = (await t.http.get('/admin/dashboard/data').set(bearer).expect(200)).body.points;
     }
     expect(points.at(-1)?.queueDepth).toBe(0);
+  });
+
+  it('records the relations each route reads on a known request sequence (every request sampled)', async () => {
+    await t.http.post('/admin/query-patterns/reset').set(bearer).expect(204);
+    for (let i = 0; i < 3; i++) await t.http.get('/api/v1/users/me').set(alice.auth).expect(200);
+    for (let i = 0; i < 2; i++) await t.http.get(`/api/v1/planets/${planetId}/messages`).set(alice.auth).expect(200);
+    const r = (await t.http.get('/admin/query-patterns').set(bearer).expect(200)).body;
+    expect(r.sampledRequests).toBe(5);
+    const me = r.routes.find((x: { route: string }) => x.route === '/api/v1/users/me');
+    expect(me.requests).toBe(3);
+    // GET /users/me loads the user with its profile in one statement (User.findWithProfile).
+    expect(me.pairs['User–Profile']).toEqual({ first: 3, second: 3, both: 3, joined: 3 });
+    const page = r.routes.find((x: { route: string }) => x.route === '/api/v1/planets/:planetId/messages');
+    expect(page.requests).toBe(2);
+    expect(page.pairs['Message–ReadReceipt'].first).toBe(2);
+    expect(r.pairs.map((p: { label: string }) => p.label)).toEqual(['User–Profile', 'Travel–Planet', 'Message–ReadReceipt']);
   });
 
   withBrowser('in Chromium (playwright-core)', () => {

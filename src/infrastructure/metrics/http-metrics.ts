@@ -24,6 +24,11 @@ function isAdmin(url: string): boolean {
   return url === '/admin' || url.startsWith('/admin?') || url.startsWith('/admin/');
 }
 
+/** Scrapes and the ops pages: not counted in the HTTP series nor sampled for query patterns. */
+export function isOpsPath(url: string): boolean {
+  return isScrape(url) || isAdmin(url);
+}
+
 /**
  * Express middleware, mounted first: times every request to its last byte and counts 4xx/5xx
  * answers, by method, route template and status. Scrapes of /metrics and the /admin pages are not counted.
@@ -31,7 +36,7 @@ function isAdmin(url: string): boolean {
  */
 export function httpMetrics(series: Series) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (isScrape(req.url) || isAdmin(req.url)) return next();
+    if (isOpsPath(req.url)) return next();
     const start = performance.now();
     res.once('finish', () => {
       const method = METHODS.has(req.method) ? req.method : 'OTHER';

@@ -12,6 +12,7 @@ import { EnvironmentVariables } from '../../config/env';
 import { MEDIA_QUEUE } from '../queue/queue.module';
 import { instrumentPool, poolOf } from './db-metrics';
 import { queueDepthHook, trackWorker } from './queue-metrics';
+import { QueryPatterns } from './query-patterns';
 import { createSeries, Series } from './series';
 import { trackSocket } from './socket-metrics';
 
@@ -44,6 +45,8 @@ export class Metrics implements OnModuleInit, OnApplicationBootstrap, OnApplicat
   readonly registry = new Registry();
   readonly series: Series = createSeries(this.registry);
   readonly enabled: boolean;
+  /** Relations read together per route, on a sample of requests (QUERY_PATTERN_SAMPLE_RATE; off with metrics off). */
+  readonly queryPatterns: QueryPatterns;
   private readonly token?: Buffer;
   private readonly scrapeHooks: (() => void | Promise<void>)[] = [];
   private portServer?: Server;
@@ -54,6 +57,7 @@ export class Metrics implements OnModuleInit, OnApplicationBootstrap, OnApplicat
     private readonly moduleRef: ModuleRef,
   ) {
     this.enabled = env.METRICS_ENABLED === 'true';
+    this.queryPatterns = new QueryPatterns(this.enabled ? env.QUERY_PATTERN_SAMPLE_RATE : 0);
     if (env.METRICS_TOKEN) this.token = digest(env.METRICS_TOKEN);
   }
 
@@ -61,7 +65,8 @@ export class Metrics implements OnModuleInit, OnApplicationBootstrap, OnApplicat
     if (!this.enabled) return;
     collectDefaultMetrics({ register: this.registry });
     const pool = poolOf(this.dataSource);
-    if (pool) this.onScrape(instrumentPool(pool, this.series));
+    const patterns = this.queryPatterns;
+    if (pool) this.onScrape(instrumentPool(pool, this.series, patterns.enabled ? (sql) => patterns.observe(sql) : undefined));
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { AppException, ErrorCode } from '../../common/errors/app.exception';
 import { toErrorBody } from '../../common/filters/all-exceptions.filter';
 import { EnvironmentVariables } from '../../config/env';
+import { Metrics } from '../../infrastructure/metrics/metrics.service';
 import { AdminAuth, clearedCookie } from './admin-auth';
 import { DashboardSampler } from './dashboard-sampler';
 import { SlowQueryReport, slowQueryReport } from './slow-queries';
@@ -60,6 +61,7 @@ function readForm(req: Request): Promise<URLSearchParams> {
  * - `POST /admin/session`: the sign-in form (`token=<ADMIN_TOKEN>`) sets the session cookie; `POST /admin/session/end` clears it
  * - `GET /admin/dashboard/data`: the charts' JSON (DashboardSampler.data + the slowest statements)
  * - `GET /admin/slow-queries?limit=10`: the pg_stat_statements report (slow-queries.ts)
+ * - `GET /admin/query-patterns`: relations read together per route (query-patterns.ts); `POST /admin/query-patterns/reset` empties it
  *
  * Every request but the sign-in needs ADMIN_TOKEN (AdminAuth): a bearer token or the cookie.
  */
@@ -67,6 +69,7 @@ export function installAdmin(app: INestApplication): void {
   const env = app.get(EnvironmentVariables);
   const sampler = app.get(DashboardSampler);
   const dataSource = app.get(DataSource);
+  const metrics = app.get(Metrics);
   const auth = new AdminAuth(env.ADMIN_TOKEN);
   const logger = new Logger('Admin');
   const page = asset('dashboard.html');
@@ -119,12 +122,22 @@ export function installAdmin(app: INestApplication): void {
         return signInPage(res, 401, auth.configured ? 'Sign in with the admin token (ADMIN_TOKEN).' : 'ADMIN_TOKEN is not set on this instance: the dashboard is closed.');
       }
       if (!signedIn) throw AppException.unauthorized('Missing or wrong admin token: send Authorization: Bearer <ADMIN_TOKEN>, or sign in at /admin/dashboard');
+      if (path === '/query-patterns/reset' && req.method === 'POST') {
+        metrics.queryPatterns.reset();
+        res.status(204).end();
+        return;
+      }
       if (req.method !== 'GET') throw new AppException(ErrorCode.NOT_FOUND, `Cannot ${req.method} ${req.originalUrl.split('?')[0]}`);
       if (path === '/slow-queries') {
         const limit = req.query.limit === undefined ? 10 : Number(req.query.limit);
         if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw AppException.badRequest('limit', 'must be an integer from 1 to 100');
         res.setHeader('Cache-Control', 'no-store');
         res.json(await slowQueries(limit, false));
+        return;
+      }
+      if (path === '/query-patterns') {
+        res.setHeader('Cache-Control', 'no-store');
+        res.json(metrics.queryPatterns.report());
         return;
       }
       if (!sampler.enabled && path.startsWith('/dashboard')) throw new AppException(ErrorCode.NOT_FOUND, 'The dashboard needs metrics: METRICS_ENABLED is false on this instance');
