@@ -161,6 +161,8 @@ async function step(urls: string[], users: VUser[], sockets: Socket[], rate: num
   const errors = new Map<string, number>();
   const clientErrors = new Map<string, number>();
   const add = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  let networkErrors = 0;
+  const networkByRoute = new Map<string, number>();
   const inflight: Promise<void>[] = [];
   const readings: NodeReading[] = [];
   let sampling = true;
@@ -208,7 +210,11 @@ async function step(urls: string[], users: VUser[], sockets: Socket[], rate: num
           l.push(ms);
           latencies.set(call.route, l);
         },
-        () => void add(errors, call.route),
+        () => {
+          networkErrors++;
+          add(networkByRoute, call.route);
+          add(errors, call.route);
+        },
       ),
     );
   }
@@ -222,7 +228,7 @@ async function step(urls: string[], users: VUser[], sockets: Socket[], rate: num
     MIX.map((c) => {
       const l = latencies.get(c.route) ?? [];
       const e = errors.get(c.route) ?? 0;
-      return [c.route, { ...summary(l), errors: e, errorRate: round(e / Math.max(l.length + e, 1), 4), clientErrors: clientErrors.get(c.route) ?? 0 }];
+      return [c.route, { ...summary(l), errors: e, errorRate: round(e / Math.max(l.length + (networkByRoute.get(c.route) ?? 0), 1), 4), clientErrors: clientErrors.get(c.route) ?? 0 }];
     }),
   );
   const all = [...latencies.values()].flat();
@@ -231,7 +237,8 @@ async function step(urls: string[], users: VUser[], sockets: Socket[], rate: num
   return {
     rate,
     achievedRate: round(all.length / elapsed, 1),
-    overall: { ...summary(all), errors: errs, errorRate: round(errs / Math.max(all.length, 1), 4) },
+    // Network errors have no latency: they count in the denominator too.
+    overall: { ...summary(all), errors: errs, errorRate: round(errs / Math.max(all.length + networkErrors, 1), 4) },
     routes,
     socket: { sends: socketAcks.length, errors: socketErrors, ...summary(socketAcks) },
     nodes: {
