@@ -211,3 +211,22 @@ describe('/admin: the ops pages', () => {
     });
   });
 });
+
+describe('/admin sign-in attempts', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ tag: 'dashsignin', env: { ADMIN_TOKEN, RATE_LIMIT_AUTH_IP: '3/60s' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('share the auth/* per-IP limit: guessing the token is refused with a 429 after the budget', async () => {
+    for (let i = 0; i < 3; i++) await t.http.post('/admin/session').type('form').send({ token: `wrong-guess-number-${i}` }).expect(401);
+    const refused = await t.http.post('/admin/session').type('form').send({ token: ADMIN_TOKEN });
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBeDefined();
+    // Bearer requests are not sign-ins: not limited here.
+    await t.http.get('/admin/slow-queries').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
+  });
+});

@@ -7,6 +7,8 @@ import { AppException, ErrorCode } from '../../common/errors/app.exception';
 import { toErrorBody } from '../../common/filters/all-exceptions.filter';
 import { EnvironmentVariables } from '../../config/env';
 import { Metrics } from '../../infrastructure/metrics/metrics.service';
+import { preBodyRateLimit } from '../../infrastructure/rate-limit/rate-limit.interceptor';
+import { RateLimiter } from '../../infrastructure/rate-limit/rate-limiter.service';
 import { AdminAuth, clearedCookie } from './admin-auth';
 import { DashboardSampler } from './dashboard-sampler';
 import { SlowQueryReport, slowQueryReport } from './slow-queries';
@@ -94,6 +96,10 @@ export function installAdmin(app: INestApplication): void {
       .type('html')
       .send(signIn.replace('{{message}}', escapeHtml(message)));
   };
+
+  // Sign-in attempts share the per-IP budget of auth/* (RATE_LIMIT_AUTH_IP): no token guessing at full speed.
+  const signInLimit = preBodyRateLimit(app.get(RateLimiter), 'auth');
+  app.use('/admin/session', (req: Request, res: Response, next: NextFunction): void => (req.method === 'POST' ? signInLimit(req, res, next) : next()));
 
   app.use('/admin', (req: Request, res: Response, _next: NextFunction): void => {
     const path = req.path.replace(/\/+$/, '') || '/';
