@@ -11,6 +11,7 @@ import { createValidationPipe } from './common/pipes/validation.pipe';
 import { assertNoExampleSecrets } from './config/dev-secrets';
 import { EnvironmentVariables } from './config/env';
 import { installMetrics } from './infrastructure/metrics/metrics.module';
+import { installAdmin } from './modules/admin/admin-routes';
 import { preBodyRateLimit } from './infrastructure/rate-limit/rate-limit.interceptor';
 import { RateLimiter } from './infrastructure/rate-limit/rate-limiter.service';
 import { HardenedExpressAdapter, jsonDepthVerifier, jsonShapeGuard } from './infrastructure/http/http-server';
@@ -49,6 +50,8 @@ export async function createApp(env: EnvironmentVariables): Promise<INestApplica
   app.set('trust proxy', 'loopback');
   // First: GET /metrics (its own token, never rate limited) and the timing of every other request.
   installMetrics(app);
+  // Then the ops pages (/admin: dashboard, slow queries), behind ADMIN_TOKEN, outside the HTTP series.
+  installAdmin(app);
   // Before any body is read: a client over its auth/* limit is refused on its headers alone.
   app.use(`/${API_PREFIX}/auth`, preBodyRateLimit(app.get(RateLimiter), 'auth'));
   // express.json itself (Nest's useBodyParser drops `verify`): the depth check runs before JSON.parse.

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf, validateSync } from 'class-validator';
 import { Trim } from '../common/validation/validators';
 
 /** A rate limit: `<count>/<duration>` with s, m or h, e.g. `30/60s` (a burst of 30, refilled over 60 s). */
@@ -307,6 +307,18 @@ export class EnvironmentVariables {
   /** The address METRICS_PORT listens on. */
   @Trim() @IsString() @MinLength(1)
   METRICS_HOST = '127.0.0.1';
+
+  /** The token of the ops pages under /admin (dashboard, slow queries), 16+ characters. Unset: every /admin request is refused (401). */
+  @ValidateIf((o: EnvironmentVariables) => o.ADMIN_TOKEN !== '') @IsString() @MinLength(16)
+  ADMIN_TOKEN = '';
+
+  /** Share of HTTP requests (0-1) whose SQL is recorded for the query-pattern report (GET /admin/query-patterns); 0 = off. */
+  @Type(() => Number) @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1)
+  QUERY_PATTERN_SAMPLE_RATE = 0.1;
+
+  /** Seconds between two samples of the dashboard's history (it keeps the last 180 samples). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(60)
+  DASHBOARD_SAMPLE_SECONDS = 5;
 }
 
 /** The storage driver in force: STORAGE_DRIVER, else s3 when a bucket is configured, else local. */

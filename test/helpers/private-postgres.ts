@@ -28,17 +28,18 @@ export class PrivatePostgres {
     readonly dataDir: string,
     private readonly bindir: string,
     readonly database: string,
+    private readonly settings: string[] = [],
   ) {}
 
-  /** initdb, start, create `database` and run the migrations. */
-  static async create(database = 'connecto_fault'): Promise<PrivatePostgres> {
+  /** initdb, start, create `database` and run the migrations. `settings`: extra `name=value` server settings (e.g. shared_preload_libraries=pg_stat_statements). */
+  static async create(database = 'connecto_fault', opts: { settings?: string[] } = {}): Promise<PrivatePostgres> {
     const bindir = await sharedBindir();
     const root = mkdtempSync(join(tmpdir(), 'connecto-pg-'));
     chmodSync(root, 0o755);
     const dataDir = join(root, 'data');
     const { uid, gid } = await osUser(PG_OS_USER);
     chownSync(root, uid, gid);
-    const pg = new PrivatePostgres(await freePort(), dataDir, bindir, database);
+    const pg = new PrivatePostgres(await freePort(), dataDir, bindir, database, opts.settings);
     try {
       await pg.asPostgres('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
       await pg.start();
@@ -75,6 +76,7 @@ export class PrivatePostgres {
       '-c synchronous_commit=off',
       '-c full_page_writes=off',
       '-c logging_collector=off',
+      ...this.settings.map((s) => `-c ${s}`),
     ].join(' ');
     await this.asPostgres('pg_ctl', ['-D', this.dataDir, '-o', opts, '-l', join(this.dataDir, '..', 'server.log'), '-w', '-t', '30', 'start']);
     await this.waitReady();

@@ -35,10 +35,11 @@ export function poolOf(dataSource: DataSource): Pool | undefined {
  * Times every SQL statement of the pool, once per pg client: the first time a client is checked
  * out (the pool's `acquire` event) its `query` is wrapped. One `performance.now()` pair and one
  * histogram observation per statement; the pool wait is not included (see the pool gauges).
+ * `onStatement` sees each statement's text first (the query-pattern recorder).
  * Returns what sets the pool gauges, to run at scrape time.
  */
-export function instrumentPool(pool: Pool, series: Series): () => void {
-  pool.on('acquire', (client) => timeQueries(client, series.dbQueryDuration));
+export function instrumentPool(pool: Pool, series: Series, onStatement?: (sql: string) => void): () => void {
+  pool.on('acquire', (client) => timeQueries(client, series.dbQueryDuration, onStatement));
   return () => {
     series.dbPoolConnections.set({ state: 'in_use' }, pool.totalCount - pool.idleCount);
     series.dbPoolConnections.set({ state: 'idle' }, pool.idleCount);
@@ -49,7 +50,7 @@ export function instrumentPool(pool: Pool, series: Series): () => void {
 
 type QueryFn = (...args: unknown[]) => unknown;
 
-function timeQueries(client: PoolClient, histogram: Series['dbQueryDuration']): void {
+function timeQueries(client: PoolClient, histogram: Series['dbQueryDuration'], onStatement?: (sql: string) => void): void {
   const tagged = client as PoolClient & { [TIMED]?: true };
   if (tagged[TIMED]) return;
   tagged[TIMED] = true;
@@ -58,6 +59,7 @@ function timeQueries(client: PoolClient, histogram: Series['dbQueryDuration']): 
     const sql = args[0];
     // Callback and stream forms (and config objects) pass through untimed: TypeORM uses (text, values) → Promise.
     if (typeof sql !== 'string' || typeof args[args.length - 1] === 'function') return query.apply(this, args);
+    onStatement?.(sql);
     const start = performance.now();
     const result = query.apply(this, args) as Promise<unknown>;
     const done = () => histogram.observe({ operation: operationOf(sql) }, (performance.now() - start) / 1000);

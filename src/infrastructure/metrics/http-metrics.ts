@@ -19,14 +19,24 @@ function isScrape(url: string): boolean {
   return url === '/metrics' || url.startsWith('/metrics?') || url.startsWith('/metrics/');
 }
 
+/** The ops pages (/admin: dashboard, slow queries) are not API traffic: their polling is not counted. */
+function isAdmin(url: string): boolean {
+  return url === '/admin' || url.startsWith('/admin?') || url.startsWith('/admin/');
+}
+
+/** Scrapes and the ops pages: not counted in the HTTP series nor sampled for query patterns. */
+export function isOpsPath(url: string): boolean {
+  return isScrape(url) || isAdmin(url);
+}
+
 /**
  * Express middleware, mounted first: times every request to its last byte and counts 4xx/5xx
- * answers, by method, route template and status. Scrapes of /metrics are not counted.
+ * answers, by method, route template and status. Scrapes of /metrics and the /admin pages are not counted.
  * Requests the client abandons before the answer is written are not observed.
  */
 export function httpMetrics(series: Series) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (isScrape(req.url)) return next();
+    if (isOpsPath(req.url)) return next();
     const start = performance.now();
     res.once('finish', () => {
       const method = METHODS.has(req.method) ? req.method : 'OTHER';

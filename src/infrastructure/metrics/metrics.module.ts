@@ -16,4 +16,5 @@ export function installMetrics(app: INestApplication): void {
   const metrics = app.get(Metrics);
   app.use('/metrics', metricsEndpoint(metrics));
   if (metrics.enabled) app.use(httpMetrics(metrics.series));
+  if (metrics.queryPatterns.enabled) app.use(metrics.queryPatterns.middleware());
 }

@@ -1,4 +1,7 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Queue, Worker } from 'bullmq';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -6,9 +9,26 @@ import type { Socket } from 'socket.io';
 import { DataSource } from 'typeorm';
 import { BootError } from '../../common/errors/boot.error';
 import { EnvironmentVariables } from '../../config/env';
+import { MEDIA_QUEUE } from '../queue/queue.module';
 import { instrumentPool, poolOf } from './db-metrics';
+import { queueDepthHook, trackWorker } from './queue-metrics';
+import { QueryPatterns } from './query-patterns';
 import { createSeries, Series } from './series';
 import { trackSocket } from './socket-metrics';
+
+/** The outcome label of a Cloudflare call: from its HTTP status, or what went wrong before one. */
+export type CloudflareOutcome = 'ok' | 'client_error' | 'rate_limited' | 'server_error' | 'timeout' | 'network_error';
+
+export function cloudflareOutcomeOf(status: number | undefined, err?: unknown): CloudflareOutcome {
+  if (status === undefined) {
+    const e = err as { name?: string; code?: string } | undefined;
+    return e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.code === 'ETIMEDOUT' || e?.code === 'UND_ERR_HEADERS_TIMEOUT' ? 'timeout' : 'network_error';
+  }
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'server_error';
+  if (status >= 400) return 'client_error';
+  return 'ok';
+}
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -25,6 +45,8 @@ export class Metrics implements OnModuleInit, OnApplicationBootstrap, OnApplicat
   readonly registry = new Registry();
   readonly series: Series = createSeries(this.registry);
   readonly enabled: boolean;
+  /** Relations read together per route, on a sample of requests (QUERY_PATTERN_SAMPLE_RATE; off with metrics off). */
+  readonly queryPatterns: QueryPatterns;
   private readonly token?: Buffer;
   private readonly scrapeHooks: (() => void | Promise<void>)[] = [];
   private portServer?: Server;
@@ -32,8 +54,10 @@ export class Metrics implements OnModuleInit, OnApplicationBootstrap, OnApplicat
   constructor(
     private readonly env: EnvironmentVariables,
     private readonly dataSource: DataSource,
+    private readonly moduleRef: ModuleRef,
   ) {
     this.enabled = env.METRICS_ENABLED === 'true';
+    this.queryPatterns = new QueryPatterns(this.enabled ? env.QUERY_PATTERN_SAMPLE_RATE : 0);
     if (env.METRICS_TOKEN) this.token = digest(env.METRICS_TOKEN);
   }
 
@@ -41,11 +65,26 @@ export class Metrics implements OnModuleInit, OnApplicationBootstrap, OnApplicat
     if (!this.enabled) return;
     collectDefaultMetrics({ register: this.registry });
     const pool = poolOf(this.dataSource);
-    if (pool) this.onScrape(instrumentPool(pool, this.series));
+    const patterns = this.queryPatterns;
+    if (pool) this.onScrape(instrumentPool(pool, this.series, patterns.enabled ? (sql) => patterns.observe(sql) : undefined));
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.enabled && this.env.METRICS_PORT > 0) await this.listenOnMetricsPort();
+    if (!this.enabled) return;
+    // The app's queues (QueueModule): their depth is read at each scrape.
+    for (const name of [MEDIA_QUEUE]) {
+      const queue = this.queueNamed(name);
+      if (queue) this.trackQueue(queue);
+    }
+    if (this.env.METRICS_PORT > 0) await this.listenOnMetricsPort();
+  }
+
+  private queueNamed(name: string): Queue | undefined {
+    try {
+      return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+    } catch {
+      return undefined; // not registered in this app (e.g. a test module)
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -64,6 +103,27 @@ export class Metrics implements OnModuleInit, OnApplicationBootstrap, OnApplicat
     if (this.enabled) trackSocket(socket, this.series);
   }
 
+  /** Reports the depth of `queue` by state at each scrape (`connecto_jobs_queued`). The app's own queues are tracked already. */
+  trackQueue(queue: Queue): void {
+    if (this.enabled) this.onScrape(queueDepthHook(queue, this.series));
+  }
+
+  /** Counts a worker's completed jobs, failed attempts and retries (`connecto_jobs_completed_total`, `connecto_job_failures_total`, `connecto_job_retries_total`). Call once per Worker. */
+  trackWorker(worker: Worker): void {
+    if (this.enabled) trackWorker(worker, this.series);
+  }
+
+  /**
+   * Counts one Cloudflare API call (`connecto_cloudflare_requests_total`) and its duration when
+   * given. `api` is a fixed name per call site (`images.upload`, `images.delete`, `stream.direct_upload`…),
+   * never an id or a URL; `outcome` from cloudflareOutcomeOf.
+   */
+  recordCloudflare(api: string, outcome: CloudflareOutcome, seconds?: number): void {
+    if (!this.enabled) return;
+    this.series.cloudflareRequests.inc({ api, outcome });
+    if (seconds !== undefined) this.series.cloudflareDuration.observe({ api, outcome }, seconds);
+  }
+
   /** True for `Authorization: Bearer <METRICS_TOKEN>`; always false when no token is configured. */
   acceptsToken(authorization: string | undefined): boolean {
     const match = /^Bearer (.+)$/.exec(authorization ?? '');
@@ -74,9 +134,14 @@ export class Metrics implements OnModuleInit, OnApplicationBootstrap, OnApplicat
     return this.registry.contentType;
   }
 
+  /** Runs the scrape hooks: gauges read from live state (pool, queues) are current after it. */
+  async collect(): Promise<void> {
+    for (const hook of this.scrapeHooks) await hook();
+  }
+
   /** The Prometheus text format of every series. */
   async render(): Promise<string> {
-    for (const hook of this.scrapeHooks) await hook();
+    await this.collect();
     return this.registry.metrics();
   }
 

@@ -11,7 +11,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
  */
 
 /** HTTP latency buckets (s): fine around the KPIs (P95 < 50 ms / 100 ms). */
-const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export const HTTP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 /** SQL statement buckets (s). */
 const QUERY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 /** Socket emit buckets (s): encoding and writing to local sockets takes micro- to milliseconds. */
@@ -78,6 +78,21 @@ export function createSeries(registry: Registry) {
     cacheMisses: counter('connecto_cache_misses_total', 'Cache reads that ran the loader, by namespace', ['namespace']),
     cacheInvalidations: counter('connecto_cache_invalidations_total', 'Namespace invalidations (generation bumps), by namespace', ['namespace']),
     cacheErrors: counter('connecto_cache_errors_total', 'Cache reads, writes or invalidations that failed (Redis down or slow), by namespace', ['namespace']),
+
+    // Job queues (queue-metrics.ts): depth read at scrape time, worker outcomes counted per instance
+    jobsQueued: new Gauge({
+      name: 'connecto_jobs_queued',
+      help: 'Jobs in the queue (Redis, the same on every instance: aggregate with max), by queue and state (waiting, active, delayed, prioritized, failed)',
+      labelNames: ['queue', 'state'] as const,
+      registers,
+    }),
+    jobsCompleted: counter('connecto_jobs_completed_total', 'Jobs the workers of this instance completed, by queue', ['queue']),
+    jobFailures: counter('connecto_job_failures_total', 'Failed job attempts on the workers of this instance (retried or final), by queue', ['queue']),
+    jobRetries: counter('connecto_job_retries_total', 'Failed job attempts BullMQ will retry (attempts left), by queue', ['queue']),
+
+    // Cloudflare (Metrics.recordCloudflare, called by the media integration)
+    cloudflareRequests: counter('connecto_cloudflare_requests_total', 'Calls to Cloudflare APIs, by api (a fixed name per call site) and outcome', ['api', 'outcome']),
+    cloudflareDuration: histogram('connecto_cloudflare_request_duration_seconds', 'Calls to Cloudflare APIs, from the request to the answer, by api and outcome', ['api', 'outcome'], HTTP_BUCKETS),
   };
 }
 
