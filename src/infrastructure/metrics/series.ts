@@ -78,6 +78,13 @@ export function createSeries(registry: Registry) {
     cacheMisses: counter('connecto_cache_misses_total', 'Cache reads that ran the loader, by namespace', ['namespace']),
     cacheInvalidations: counter('connecto_cache_invalidations_total', 'Namespace invalidations (generation bumps), by namespace', ['namespace']),
     cacheErrors: counter('connecto_cache_errors_total', 'Cache reads, writes or invalidations that failed (Redis down or slow), by namespace', ['namespace']),
+
+    // Cloudflare Images and Stream (src/modules/media/cloudflare/cloudflare-client.ts)
+    cloudflareRequests: counter(
+      'connecto_cloudflare_requests_total',
+      'Cloudflare API calls by product (`images`, `stream`) and outcome: `ok`, `client_error` (4xx), `rate_limited` (429), `server_error` (5xx), `timeout`, `network_error`, or `throttled` (not sent: the shared limit was spent)',
+      ['api', 'outcome'],
+    ),
   };
 }
 
