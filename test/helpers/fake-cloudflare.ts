@@ -223,7 +223,7 @@ export class FakeCloudflare {
       if (meta.width * meta.height > 100_000_000 || meta.width > 12000 || meta.height > 12000) return this.error(res, 415, 5415, 'Image dimensions too large'), 415;
       const id = randomUUID();
       const requireSignedURLs = form.get('requireSignedURLs') === 'true';
-      this.images.set(id, { id, bytes, requireSignedURLs, metadata: JSON.parse(String(form.get('metadata') ?? '{}')) });
+      this.images.set(id, { id, bytes, requireSignedURLs, metadata: JSON.parse(typeof form.get('metadata') === 'string' ? (form.get('metadata') as string) : '{}') });
       const names = ['public', ...this.variants.keys()];
       return (
         this.ok(res, {

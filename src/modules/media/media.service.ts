@@ -185,7 +185,7 @@ export class MediaService implements OnModuleInit {
     try {
       video = await this.stream.video(media.externalId as string);
     } catch (err) {
-      if (err instanceof CloudflareUnavailableError || err instanceof CloudflareRequestError) throw new Error(`Cloudflare Stream: ${err.message}`);
+      if (err instanceof CloudflareUnavailableError || err instanceof CloudflareRequestError) throw new Error(`Cloudflare Stream: ${err.message}`, { cause: err });
       throw err;
     }
     const state = video?.status?.state;
