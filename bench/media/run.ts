@@ -21,6 +21,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import Redis from 'ioredis';
 import sharp from 'sharp';
 import { makeImageVariants } from '../../src/modules/media/processing/image-variants';
 import { startS3rver } from '../../test/helpers/s3rver';
@@ -245,6 +246,15 @@ async function main(): Promise<void> {
     result.chatDuringBurst = await burstPart(plainEnv, BASE_PORT + 4);
     console.log('chat during a photo burst:', JSON.stringify(result.chatDuringBurst));
   }
+  // The burst leaves unprocessed jobs in Redis: remove this run's keys.
+  const redis = new Redis({ host: env.REDIS_HOST, port: env.REDIS_PORT, password: env.REDIS_PASSWORD || undefined, db: env.REDIS_DB });
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.REDIS_KEY_PREFIX}*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await redis.quit();
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   const file = join(root, 'bench', 'results', `media-${stamp()}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2));
