@@ -474,6 +474,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/media/webhooks/cloudflare-stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cloudflare Stream notification (video ready or failed), signed with Webhook-Signature: time=…,sig1=… */
+        post: operations["MediaWebhookController_stream"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -881,25 +898,31 @@ export interface components {
         };
         UploadSessionDto: {
             mediaId: number;
-            /** @enum {string} */
-            method: "PUT";
-            /** @description where the client sends the bytes, straight to storage */
+            /**
+             * @description PUT for http-put; PATCH (after a HEAD for the offset) for tus
+             * @enum {string}
+             */
+            method: "PUT" | "PATCH";
+            /** @description where the client sends the bytes, straight to storage or to Cloudflare Stream (the API never sees them) */
             uploadUrl: string;
-            /** @description headers the request must carry (signed) */
+            /** @description headers every request must carry (signed, for http-put) */
             headers: {
                 [key: string]: string;
             };
             /**
-             * @description http-put: one PUT of the whole body with these headers
+             * @description http-put: one PUT of the whole body with these headers. tus: a one-time Cloudflare Stream TUS 1.0.0 upload URL (videos, when Stream is configured): HEAD for Upload-Offset, then PATCH chunks from there; resumable
              * @enum {string}
              */
-            protocol: "http-put";
+            protocol: "http-put" | "tus";
+            /** @description tus: the chunk size to PATCH (Stream: at least 5 MiB, a multiple of 256 KiB, at most 200 MiB; the last chunk may be smaller) */
+            chunkSize?: number;
             expiresAt: string;
         };
         MediaUrlsDto: {
             full?: string;
             preview?: string;
             thumbnail?: string;
+            /** @description videos on Cloudflare Stream: the HLS manifest (…/manifest/video.m3u8) */
             hls?: string;
         };
         MediaResponseDto: {
@@ -915,10 +938,25 @@ export interface components {
             height: number | null;
             /** @description why processing failed (status FAILED) */
             failureReason: string | null;
+            /**
+             * @description who processed and serves it: local or r2 storage, cloudflare_images, cloudflare_stream
+             * @enum {string}
+             */
+            provider: "local" | "r2" | "cloudflare_images" | "cloudflare_stream";
+            /** @description set when Cloudflare could not process it and local processing did instead (why) */
+            fallbackReason: string | null;
+            /** @description videos: length in seconds, when known */
+            durationSeconds: number | null;
             /** @description short-lived signed URLs; empty until READY */
             urls: components["schemas"]["MediaUrlsDto"];
             /** @description when the URLs stop working */
             urlsExpireAt?: string;
+        };
+        WebhookReceivedDto: {
+            /** @enum {boolean} */
+            received: true;
+            /** @description the media the notification was about, null when it is not ours */
+            mediaId: number | null;
         };
     };
     responses: never;
@@ -3006,6 +3044,54 @@ export interface operations {
             };
             /** @description no such media, or not visible to you */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description A backing service (PostgreSQL) is down, overloaded or did not answer in time: the one error shape, retry after Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+        };
+    };
+    MediaWebhookController_stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReceivedDto"];
+                };
+            };
+            /** @description missing, forged or too old signature, or webhooks not configured */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponseDto"];
+                };
+            };
+            /** @description replayed notification */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -55,7 +56,17 @@ export async function createApp(env: EnvironmentVariables): Promise<INestApplica
   // Before any body is read: a client over its auth/* limit is refused on its headers alone.
   app.use(`/${API_PREFIX}/auth`, preBodyRateLimit(app.get(RateLimiter), 'auth'));
   // express.json itself (Nest's useBodyParser drops `verify`): the depth check runs before JSON.parse.
-  app.use(json({ limit: env.HTTP_BODY_LIMIT_BYTES, verify: jsonDepthVerifier(env.JSON_MAX_DEPTH) }));
+  const depthCheck = jsonDepthVerifier(env.JSON_MAX_DEPTH);
+  // Webhooks are signed over their raw bytes (Cloudflare Stream): those requests keep them as req.rawBody.
+  app.use(
+    json({
+      limit: env.HTTP_BODY_LIMIT_BYTES,
+      verify: (req: IncomingMessage & { rawBody?: Buffer }, res: unknown, buf: Buffer) => {
+        depthCheck(req, res, buf);
+        if (req.url?.startsWith(`/${API_PREFIX}/media/webhooks/`)) req.rawBody = buf;
+      },
+    }),
+  );
   app.use(jsonShapeGuard({ maxDepth: env.JSON_MAX_DEPTH, maxValues: env.JSON_MAX_VALUES }));
   app.disable('x-powered-by');
   if (env.LOG_LEVEL !== 'silent') app.use(requestLogger(logger));

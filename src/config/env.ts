@@ -292,6 +292,79 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(1) @Max(600)
   MEDIA_JOB_LOCK_SECONDS = 30;
 
+  // --- Cloudflare Images and Stream (issue 9); both off unless CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN are set ---
+
+  /** The Cloudflare account whose Images and Stream process media. Unset: images get local variants (sharp), videos are served as uploaded. */
+  @IsOptional() @Trim() @IsString() @Matches(/^[A-Za-z0-9]{1,64}$/, { message: 'CLOUDFLARE_ACCOUNT_ID must be the account id (letters and digits)' })
+  CLOUDFLARE_ACCOUNT_ID?: string;
+
+  /** API token with Images Write and Stream Write. */
+  @IsOptional() @IsString() @MinLength(8)
+  CLOUDFLARE_API_TOKEN?: string;
+
+  /** Base of the Cloudflare API (tests point it at a fake). */
+  @Trim() @Matches(/^https?:\/\/[^/]+/, { message: 'CLOUDFLARE_API_BASE_URL must be an absolute http(s) URL' })
+  CLOUDFLARE_API_BASE_URL = 'https://api.cloudflare.com/client/v4';
+
+  /** Use Cloudflare Images for image variants when the account is configured. */
+  @IsIn(['true', 'false'])
+  CLOUDFLARE_IMAGES_ENABLED = 'true';
+
+  /** Use Cloudflare Stream for videos (TUS direct creator uploads, copies of stored originals) when the account is configured. */
+  @IsIn(['true', 'false'])
+  CLOUDFLARE_STREAM_ENABLED = 'true';
+
+  /** Images' URL signing key: when set, images are uploaded with requireSignedURLs and every variant URL handed out is signed (exp + sig). */
+  @IsOptional() @IsString() @MinLength(16)
+  CLOUDFLARE_IMAGES_SIGNING_KEY?: string;
+
+  /** Stream's webhook secret (the `secret` PUT /stream/webhook answers). Unset: webhooks are refused and readiness comes by polling only. */
+  @IsOptional() @IsString() @MinLength(16)
+  CLOUDFLARE_STREAM_WEBHOOK_SECRET?: string;
+
+  /** A webhook whose signed time is further than this from now (seconds) is refused as a replay. */
+  @Type(() => Number) @IsInt() @Min(10) @Max(3600)
+  CLOUDFLARE_WEBHOOK_TOLERANCE_SECONDS = 300;
+
+  /** Cloudflare API calls allowed per window for the token, counted across all nodes in Redis (Cloudflare: 1,200 per 5 minutes, then 429 for 5 minutes). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(100000)
+  CLOUDFLARE_RATE_LIMIT_REQUESTS = 1200;
+
+  @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  CLOUDFLARE_RATE_LIMIT_WINDOW_SECONDS = 300;
+
+  /** One Cloudflare API call's timeout (ms). */
+  @Type(() => Number) @IsInt() @Min(100) @Max(120000)
+  CLOUDFLARE_TIMEOUT_MS = 15000;
+
+  /** Retries of a call after a 429, a 5xx, a timeout or a network error, before processing falls back to local. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(10)
+  CLOUDFLARE_RETRIES = 3;
+
+  /** First retry delay (ms); doubles each retry, with full jitter. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(60000)
+  CLOUDFLARE_RETRY_BASE_MS = 500;
+
+  /** Longest a call waits for Retry-After or the shared limit (seconds); a longer wait gives up (fallback) instead. */
+  @Type(() => Number) @IsInt() @Min(0) @Max(600)
+  CLOUDFLARE_MAX_WAIT_SECONDS = 30;
+
+  /** Stream status polling while no webhook has come (seconds between polls). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(3600)
+  CLOUDFLARE_STREAM_POLL_SECONDS = 30;
+
+  /** A Stream video not ready this long after completion ends FAILED (seconds). */
+  @Type(() => Number) @IsInt() @Min(10) @Max(86400)
+  CLOUDFLARE_STREAM_READY_TIMEOUT_SECONDS = 3600;
+
+  /** Longest video a Stream direct upload reserves (seconds; Stream's maxDurationSeconds). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(21600)
+  CLOUDFLARE_STREAM_MAX_DURATION_SECONDS = 600;
+
+  /** ffmpeg for poster frames of videos served without Stream; `off` (or a missing binary) serves them without a poster. */
+  @Trim() @IsString() @MinLength(1)
+  MEDIA_FFMPEG_PATH = 'ffmpeg';
+
   /** Prometheus metrics (src/infrastructure/metrics): `false` collects nothing and GET /metrics answers 404. */
   @IsIn(['true', 'false'])
   METRICS_ENABLED = 'true';
@@ -326,8 +399,14 @@ export function storageDriverOf(env: EnvironmentVariables): 'local' | 's3' {
   return env.STORAGE_DRIVER ?? (env.S3_BUCKET ? 's3' : 'local');
 }
 
+/** Which Cloudflare products are in force: each needs the account id and token, and its own switch. */
+export function cloudflareOf(env: EnvironmentVariables): { images: boolean; stream: boolean } {
+  const account = !!env.CLOUDFLARE_ACCOUNT_ID && !!env.CLOUDFLARE_API_TOKEN;
+  return { images: account && env.CLOUDFLARE_IMAGES_ENABLED === 'true', stream: account && env.CLOUDFLARE_STREAM_ENABLED === 'true' };
+}
+
 /** Variables without a default (absent from `new EnvironmentVariables()`), read when set. */
-export const OPTIONAL_ENV_KEYS = ['REDIS_PASSWORD', 'STORAGE_DRIVER', 'PUBLIC_BASE_URL', 'S3_BUCKET', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+export const OPTIONAL_ENV_KEYS = ['REDIS_PASSWORD', 'STORAGE_DRIVER', 'PUBLIC_BASE_URL', 'S3_BUCKET', 'S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'CLOUDFLARE_ACCOUNT_ID', 'CLOUDFLARE_API_TOKEN', 'CLOUDFLARE_IMAGES_SIGNING_KEY', 'CLOUDFLARE_STREAM_WEBHOOK_SECRET'] as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -371,6 +450,9 @@ export function validateEnv(env: NodeJS.ProcessEnv = process.env): EnvironmentVa
   }
   if (storageDriverOf(config) === 's3' && !config.S3_BUCKET) {
     throw new ConfigError('Invalid configuration: STORAGE_DRIVER=s3 needs S3_BUCKET (and S3_ENDPOINT, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY for R2)');
+  }
+  if (!!config.CLOUDFLARE_ACCOUNT_ID !== !!config.CLOUDFLARE_API_TOKEN) {
+    throw new ConfigError('Invalid configuration: CLOUDFLARE_ACCOUNT_ID and CLOUDFLARE_API_TOKEN go together (set both to use Cloudflare Images and Stream, or neither)');
   }
   if (config.PUBLIC_BASE_URL && !/^https?:\/\/[^/]+/.test(config.PUBLIC_BASE_URL)) {
     throw new ConfigError(`Invalid configuration: PUBLIC_BASE_URL=${JSON.stringify(config.PUBLIC_BASE_URL)} must be an absolute http(s) URL`);

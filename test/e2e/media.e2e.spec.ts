@@ -308,6 +308,26 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
     expect([got.status, got.type, got.body.equals(pdfBytes)]).toEqual([200, 'application/pdf', true]);
   });
 
+  it('shows media state and signed URLs on search hits and on planets\' lastMessage', async () => {
+    const s = await upload(alice, await png(120, 90), 'image/png', 'searchable.png');
+    await complete(alice, s.mediaId).expect(202);
+    await settled(alice, s.mediaId);
+    const sent = await t.http.post(`/api/v1/planets/${planetId}/messages`).set(alice.auth).send({ content: '해운대 일몰 사진 zxqvb', mediaIds: [s.mediaId] }).expect(201);
+    const attachment = { mediaId: s.mediaId, status: 'READY', urls: { thumbnail: expect.stringContaining('/api/v1/storage/'), preview: expect.any(String), full: expect.any(String) } };
+
+    const hits = await t.http.get('/api/v1/messages/search').query({ query: 'zxqvb' }).set(bob.auth).expect(200);
+    const hit = hits.body.data.find((m: { id: string }) => m.id === sent.body.id);
+    expect(hit.attachments).toEqual([expect.objectContaining(attachment)]);
+    expect((await download(hit.attachments[0].urls.thumbnail)).status).toBe(200);
+
+    const planets = await t.http.get('/api/v1/planets').set(bob.auth).expect(200);
+    const planet = planets.body.data.find((p: { id: number }) => p.id === planetId);
+    expect(planet.lastMessage.id).toBe(sent.body.id);
+    expect(planet.lastMessage.attachments).toEqual([expect.objectContaining(attachment)]);
+    const thumb = await download(planet.lastMessage.attachments[0].urls.thumbnail);
+    expect([thumb.status, thumb.type]).toEqual([200, 'image/webp']);
+  });
+
   it('takes only a READY image of the user as avatar, and serves it by a signed URL', async () => {
     const patch = (u: UserFixture, body: object) => t.http.patch('/api/v1/users/me/profile').set(u.auth).send(body);
     const pending = (await announce(alice, { kind: 'image', fileName: 'me.png', mimeType: 'image/png', size: 10 }).expect(201)).body as Session;

@@ -17,7 +17,8 @@ import { createSeries, Series } from './series';
 import { trackSocket } from './socket-metrics';
 
 /** The outcome label of a Cloudflare call: from its HTTP status, or what went wrong before one. */
-export type CloudflareOutcome = 'ok' | 'client_error' | 'rate_limited' | 'server_error' | 'timeout' | 'network_error';
+/** `throttled`: not sent, because the limit shared by all nodes was spent. */
+export type CloudflareOutcome = 'ok' | 'client_error' | 'rate_limited' | 'server_error' | 'timeout' | 'network_error' | 'throttled';
 
 export function cloudflareOutcomeOf(status: number | undefined, err?: unknown): CloudflareOutcome {
   if (status === undefined) {

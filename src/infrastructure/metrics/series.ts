@@ -91,7 +91,7 @@ export function createSeries(registry: Registry) {
     jobRetries: counter('connecto_job_retries_total', 'Failed job attempts BullMQ will retry (attempts left), by queue', ['queue']),
 
     // Cloudflare (Metrics.recordCloudflare, called by the media integration)
-    cloudflareRequests: counter('connecto_cloudflare_requests_total', 'Calls to Cloudflare APIs, by api (a fixed name per call site) and outcome', ['api', 'outcome']),
+    cloudflareRequests: counter('connecto_cloudflare_requests_total', 'Cloudflare API calls by api (`images`, `stream`) and outcome: `ok`, `client_error` (4xx), `rate_limited` (429), `server_error` (5xx), `timeout`, `network_error`, or `throttled` (not sent: the shared limit was spent)', ['api', 'outcome']),
     cloudflareDuration: histogram('connecto_cloudflare_request_duration_seconds', 'Calls to Cloudflare APIs, from the request to the answer, by api and outcome', ['api', 'outcome'], HTTP_BUCKETS),
   };
 }

@@ -5,7 +5,8 @@ import { STORAGE_DRIVER, StorageDriver } from '../../infrastructure/storage/stor
 import type { MediaResponseDto, MediaUrlsDto } from './dto/media-response.dto';
 import { In } from 'typeorm';
 import { Media } from './media.entity';
-import { MediaKind, MediaStatus } from './media.enums';
+import { MediaKind, MediaProvider, MediaStatus } from './media.enums';
+import { deliveryUrl } from './cloudflare/cloudflare-images';
 import { VARIANT_MIME, VariantName } from './processing/image-variants';
 
 /** Storage key of a variant: beside the original, under the owner's prefix. */
@@ -28,6 +29,17 @@ export class MediaViews {
   async urlsOf(media: Media): Promise<MediaUrlsDto> {
     if (media.status !== MediaStatus.READY) return {};
     const expiresInSeconds = this.env.MEDIA_DOWNLOAD_URL_TTL_SECONDS;
+    if (media.provider === MediaProvider.CLOUDFLARE_IMAGES) {
+      const urls: MediaUrlsDto = {};
+      for (const name of ['thumbnail', 'preview', 'full'] as const) {
+        const url = media.variants?.[name];
+        if (url) urls[name] = deliveryUrl(url, this.env.CLOUDFLARE_IMAGES_SIGNING_KEY, expiresInSeconds);
+      }
+      return urls;
+    }
+    if (media.provider === MediaProvider.CLOUDFLARE_STREAM) {
+      return { ...(media.playbackUrl ? { hls: media.playbackUrl } : {}), ...(media.thumbnailUrl ? { thumbnail: media.thumbnailUrl } : {}) };
+    }
     if (media.kind === MediaKind.IMAGE) {
       const urls: MediaUrlsDto = {};
       for (const name of ['thumbnail', 'preview', 'full'] as const) {
@@ -36,7 +48,13 @@ export class MediaViews {
       }
       return urls;
     }
-    return { full: await this.storage.presignDownload(media.storageKey, { expiresInSeconds, contentType: media.mimeType, fileName: media.fileName }) };
+    const urls: MediaUrlsDto = { full: await this.storage.presignDownload(media.storageKey, { expiresInSeconds, contentType: media.mimeType, fileName: media.fileName }) };
+    // Videos served from storage: the poster frame (ffmpeg), when one could be made.
+    for (const name of ['thumbnail', 'preview'] as const) {
+      const key = media.variants?.[name];
+      if (key) urls[name] = await this.storage.presignDownload(key, { expiresInSeconds, contentType: VARIANT_MIME });
+    }
+    return urls;
   }
 
   /**
@@ -67,6 +85,9 @@ export class MediaViews {
       fileName: media.fileName,
       mimeType: media.mimeType,
       size: Number(media.size),
+      provider: media.provider,
+      fallbackReason: media.fallbackReason ?? null,
+      durationSeconds: media.durationSeconds ?? null,
       width: media.width,
       height: media.height,
       failureReason: media.failureReason,

@@ -65,6 +65,10 @@ export class Media extends BaseActiveRecord {
   @Column({ type: 'varchar', length: 500, nullable: true })
   failureReason!: string | null;
 
+  /** Why Cloudflare did not process this media and local processing did instead (null when Cloudflare did, or was not configured). */
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  fallbackReason!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt!: Date;
 
@@ -101,7 +105,7 @@ export class Media extends BaseActiveRecord {
   }
 
   /** PROCESSING → READY with what processing found out; false when the row is no longer PROCESSING. */
-  static async markReady(id: number, patch: Partial<Pick<Media, 'width' | 'height' | 'variants' | 'provider' | 'durationSeconds' | 'playbackUrl' | 'thumbnailUrl' | 'externalId'>>): Promise<boolean> {
+  static async markReady(id: number, patch: Partial<Pick<Media, 'width' | 'height' | 'variants' | 'provider' | 'durationSeconds' | 'playbackUrl' | 'thumbnailUrl' | 'externalId' | 'fallbackReason'>>): Promise<boolean> {
     const result = await this.update({ id, status: MediaStatus.PROCESSING }, { ...patch, status: MediaStatus.READY, failureReason: null });
     return result.affected === 1;
   }
@@ -153,5 +157,24 @@ export class Media extends BaseActiveRecord {
   /** A READY image of the owner (what an avatar may be). */
   static findReadyImage(id: number, ownerId: number): Promise<Media | null> {
     return this.findOneBy({ id, ownerId, kind: MediaKind.IMAGE, status: MediaStatus.READY });
+  }
+
+  /** The media of a Stream video uid. */
+  static findByStreamUid(uid: string): Promise<Media | null> {
+    return this.findOneBy({ externalId: uid, provider: MediaProvider.CLOUDFLARE_STREAM });
+  }
+
+  /** Records what processing learnt so far (a Stream uid after a copy) without changing the status. */
+  static async recordExternal(id: number, patch: Partial<Pick<Media, 'externalId' | 'provider'>>): Promise<void> {
+    await this.update({ id }, patch);
+  }
+
+  /**
+   * A Stream video ready (webhook or poll): UPLOADED or PROCESSING → READY. False when it already
+   * ended (a second webhook, or the poll won).
+   */
+  static async markStreamReady(id: number, patch: Partial<Pick<Media, 'width' | 'height' | 'durationSeconds' | 'playbackUrl' | 'thumbnailUrl'>>): Promise<boolean> {
+    const result = await this.update({ id, status: In([MediaStatus.UPLOADED, MediaStatus.PROCESSING]) }, { ...patch, status: MediaStatus.READY, failureReason: null });
+    return result.affected === 1;
   }
 }

@@ -15,6 +15,8 @@ import { MediaKind, MediaProvider, MediaStatus } from './media.enums';
 import { checkAnnouncedUpload, extensionOf, MAGIC_BYTES, matchesMagic } from './media-types';
 import { MediaViews } from './media-views';
 import { checkDimensions, MediaRejectedError } from './processing/image-variants';
+import { CloudflareRequestError, CloudflareUnavailableError } from './cloudflare/cloudflare-client';
+import { CloudflareStream, TUS_RECOMMENDED_CHUNK } from './cloudflare/cloudflare-stream';
 
 export interface MediaJob {
   mediaId: number;
@@ -41,6 +43,7 @@ export class MediaService implements OnModuleInit {
     @InjectQueue(MEDIA_QUEUE) private readonly queue: Queue<MediaJob>,
     private readonly views: MediaViews,
     private readonly env: EnvironmentVariables,
+    private readonly stream: CloudflareStream,
   ) {}
 
   onModuleInit(): void {
@@ -53,6 +56,10 @@ export class MediaService implements OnModuleInit {
     const problem = checkAnnouncedUpload({ ...dto, fileName });
     if (problem) throw AppException.badRequest(problem[0], problem[1]);
     const key = mediaKey(user.id, randomUUID(), `original.${extensionOf(fileName)}`);
+    if (dto.kind === MediaKind.VIDEO && this.stream.enabled) {
+      const tus = await this.createStreamUpload(user, dto, fileName, key);
+      if (tus) return tus;
+    }
     const target = await this.storage.presignUpload(key, { contentType: dto.mimeType, size: dto.size, expiresInSeconds: this.env.MEDIA_UPLOAD_URL_TTL_SECONDS });
     const media = await Media.create({
       ownerId: user.id,
@@ -64,6 +71,43 @@ export class MediaService implements OnModuleInit {
       size: String(dto.size),
     }).save();
     return { mediaId: media.id, method: target.method, uploadUrl: target.url, headers: target.headers, protocol: 'http-put', expiresAt: target.expiresAt.toISOString() };
+  }
+
+  /**
+   * Videos with Stream: a one-time TUS URL at Cloudflare (direct creator upload), so a phone on a
+   * flaky network resumes from the server's offset. Null when Stream cannot be reached: the caller
+   * falls back to a presigned PUT to storage, and the worker copies the video to Stream later.
+   */
+  private async createStreamUpload(user: CurrentUserData, dto: CreateUploadDto, fileName: string, key: string): Promise<UploadSessionDto | null> {
+    const expiresAt = new Date(Date.now() + this.env.MEDIA_UPLOAD_URL_TTL_SECONDS * 1000);
+    let upload: { uid: string; uploadUrl: string };
+    try {
+      upload = await this.stream.createDirectUpload({ size: dto.size, name: fileName, expiresAt });
+    } catch (err) {
+      if (!(err instanceof CloudflareUnavailableError || err instanceof CloudflareRequestError)) throw err;
+      this.logger.warn(`Stream direct upload not available, answering a storage upload instead: ${err.message}`);
+      return null;
+    }
+    const media = await Media.create({
+      ownerId: user.id,
+      kind: dto.kind,
+      provider: MediaProvider.CLOUDFLARE_STREAM,
+      externalId: upload.uid,
+      // Never written: the bytes go to Stream. Kept so every media has a key under its owner's prefix.
+      storageKey: key,
+      fileName,
+      mimeType: dto.mimeType,
+      size: String(dto.size),
+    }).save();
+    return {
+      mediaId: media.id,
+      method: 'PATCH',
+      uploadUrl: upload.uploadUrl,
+      headers: { 'Tus-Resumable': '1.0.0' },
+      protocol: 'tus',
+      chunkSize: TUS_RECOMMENDED_CHUNK,
+      expiresAt: expiresAt.toISOString(),
+    };
   }
 
   /**
@@ -119,6 +163,7 @@ export class MediaService implements OnModuleInit {
   }
 
   private async verifyStored(media: Media): Promise<void> {
+    if (media.provider === MediaProvider.CLOUDFLARE_STREAM) return this.verifyStreamUpload(media);
     const stored = await this.storage.head(media.storageKey);
     if (!stored) throw AppException.conflict('Nothing was uploaded yet: PUT the file to uploadUrl, then complete', 'mediaId');
     if (stored.size !== Number(media.size)) throw new UploadRejected('size', `was announced as ${media.size} bytes but the upload has ${stored.size}`);
@@ -132,6 +177,21 @@ export class MediaService implements OnModuleInit {
         if (err instanceof MediaRejectedError && /px a side|megapixels/.test(err.message)) throw new UploadRejected('file', err.message);
       }
     }
+  }
+
+  /** A TUS upload to Stream: Stream must have all of it (not `pendingupload`), with the announced size. Stream itself refuses what is not a video. */
+  private async verifyStreamUpload(media: Media): Promise<void> {
+    let video;
+    try {
+      video = await this.stream.video(media.externalId as string);
+    } catch (err) {
+      if (err instanceof CloudflareUnavailableError || err instanceof CloudflareRequestError) throw new Error(`Cloudflare Stream: ${err.message}`, { cause: err });
+      throw err;
+    }
+    const state = video?.status?.state;
+    if (!video || state === 'pendingupload' || state === undefined) throw AppException.conflict('Nothing was uploaded yet: finish the TUS upload to uploadUrl, then complete', 'mediaId');
+    if (typeof video.size === 'number' && video.size > 0 && video.size !== Number(media.size)) throw new UploadRejected('size', `was announced as ${media.size} bytes but the upload has ${video.size}`);
+    if (state === 'error') throw new UploadRejected('file', `Cloudflare Stream refused the video (${video.status?.errorReasonText || video.status?.errorReasonCode || 'no reason given'})`);
   }
 
   /** The owner, or an ACTIVE member of a planet where the media was posted; anyone else gets 404. */

@@ -29,7 +29,10 @@ export class MessageService {
   ) {}
 
   async search(user: CurrentUserData, dto: SearchDto): Promise<SearchResponseDto> {
-    return toSearchResponse(await Message.search(user, dto));
+    const response = toSearchResponse(await Message.search(user, dto));
+    // Hits show their media's current state and signed URLs, as listed messages do.
+    await this.mediaViews.decorateAttachments(response.data);
+    return response;
   }
 
   /** Persists (member check, reply check and insert in one statement), then broadcasts. A repeated clientId returns the first message. */

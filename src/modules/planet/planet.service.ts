@@ -15,6 +15,7 @@ import {
   toPlanetResponse,
 } from './dto/planet-response.dto';
 import { Planet, PlanetAccess, PlanetRefusal } from './planet.entity';
+import { MediaViews } from '../media/media-views';
 
 /**
  * Planets and planet membership. Every planet route requires ACTIVE membership of the planet's
@@ -22,7 +23,10 @@ import { Planet, PlanetAccess, PlanetRefusal } from './planet.entity';
  */
 @Injectable()
 export class PlanetService {
-  constructor(private readonly events: DomainEvents) {}
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly mediaViews: MediaViews,
+  ) {}
 
   /** The travel membership is checked once, under its row lock, inside createWithCreator. */
   async create(user: CurrentUserData, travelId: number, name: string): Promise<PlanetResponseDto> {
@@ -62,6 +66,8 @@ export class PlanetService {
     // Most recently active first (message ids grow with time); planets without messages last.
     const key = (d: (typeof data)[number]): bigint => (d.lastMessage ? BigInt(d.lastMessage.id) : 0n);
     data.sort((a, b) => (key(a) === key(b) ? b.id - a.id : key(b) > key(a) ? 1 : -1));
+    // Each lastMessage shows its media's current state and signed URLs (one query for all of them).
+    await this.mediaViews.decorateAttachments(data.flatMap((d) => (d.lastMessage ? [d.lastMessage] : [])));
     return { data };
   }
 
