@@ -76,6 +76,22 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false'])
   DATABASE_LOGGING = 'false';
 
+  /**
+   * Streaming read replicas, comma-separated `postgres://user:pass@host:port/db` URLs (empty: none).
+   * Only reads that tolerate lag go there (see src/infrastructure/database/read-replicas.ts).
+   */
+  @Trim() @IsString()
+  @Matches(/^$|^postgres(ql)?:\/\/[^,\s]+(\s*,\s*postgres(ql)?:\/\/[^,\s]+)*$/, { message: 'must be empty or comma-separated postgres:// URLs' })
+  DATABASE_REPLICA_URLS = '';
+
+  /** A replica further behind the primary than this (ms) gets no reads until it catches up. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(600000)
+  DATABASE_REPLICA_MAX_LAG_MS = 2000;
+
+  /** How often (ms) each replica's replay position is compared with the primary's. */
+  @Type(() => Number) @IsInt() @Min(50) @Max(60000)
+  DATABASE_REPLICA_CHECK_INTERVAL_MS = 500;
+
   @Trim() @IsString()
   REDIS_HOST = '127.0.0.1';
 
@@ -312,6 +328,14 @@ export class EnvironmentVariables {
 /** The storage driver in force: STORAGE_DRIVER, else s3 when a bucket is configured, else local. */
 export function storageDriverOf(env: EnvironmentVariables): 'local' | 's3' {
   return env.STORAGE_DRIVER ?? (env.S3_BUCKET ? 's3' : 'local');
+}
+
+/** DATABASE_REPLICA_URLS as a list. */
+export function replicaUrls(env: Partial<Pick<EnvironmentVariables, 'DATABASE_REPLICA_URLS'>>): string[] {
+  return (env.DATABASE_REPLICA_URLS ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
 }
 
 /** Variables without a default (absent from `new EnvironmentVariables()`), read when set. */
