@@ -8,6 +8,7 @@ import { AuthGuard } from './guards/auth.guard';
 import { HealthController } from './health/health.controller';
 import { CacheModule } from './infrastructure/cache/cache.module';
 import { DatabaseModule } from './infrastructure/database/database.module';
+import { ReadReplicasModule } from './infrastructure/database/read-replicas';
 import { MetricsModule } from './infrastructure/metrics/metrics.module';
 import { RateLimitModule } from './infrastructure/rate-limit/rate-limit.module';
 import { LifecycleModule } from './infrastructure/lifecycle/lifecycle.module';
@@ -20,7 +21,7 @@ export class AppModule {
   static forRoot(env: EnvironmentVariables): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(env), LifecycleModule, DatabaseModule, MetricsModule, RedisModule, RateLimitModule, CacheModule, DomainEventsModule, TokenModule, ...FEATURE_MODULES],
+      imports: [ConfigModule.forRoot(env), LifecycleModule, DatabaseModule, MetricsModule, RedisModule, ReadReplicasModule, RateLimitModule, CacheModule, DomainEventsModule, TokenModule, ...FEATURE_MODULES],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useExisting: AuthGuard },

@@ -32,4 +32,17 @@ describe('databaseOptions', () => {
     expect(() => validateEnv({ DATABASE_STATEMENT_TIMEOUT: '5000', DATABASE_QUERY_TIMEOUT: '5000' })).toThrow(/DATABASE_QUERY_TIMEOUT \(5000\) must exceed DATABASE_STATEMENT_TIMEOUT/);
     expect(() => validateEnv({ DATABASE_STATEMENT_TIMEOUT: '0', DATABASE_QUERY_TIMEOUT: '1000' })).not.toThrow();
   });
+
+  it('adds DATABASE_REPLICA_URLS as TypeORM replication slaves for the app only, with reads on the primary by default', () => {
+    const env = validateEnv({ DATABASE_PORT: '5433', DATABASE_REPLICA_URLS: 'postgres://u@r1:5432/connecto, postgres://u@r2:5432/connecto' });
+    const app = databaseOptions(env, { requestBounds: true, replicas: true }) as { replication?: { master: object; slaves: object[]; defaultMode: string } };
+    expect(app.replication).toEqual({
+      master: { host: '127.0.0.1', port: 5433, username: 'postgres', password: undefined, database: 'connecto' },
+      slaves: [{ url: 'postgres://u@r1:5432/connecto' }, { url: 'postgres://u@r2:5432/connecto' }],
+      defaultMode: 'master',
+    });
+    expect(databaseOptions(env)).not.toHaveProperty('replication');
+    expect(databaseOptions(validateEnv({}), { replicas: true })).not.toHaveProperty('replication');
+    expect(() => validateEnv({ DATABASE_REPLICA_URLS: 'r1:5432' })).toThrow(/DATABASE_REPLICA_URLS/);
+  });
 });

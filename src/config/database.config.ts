@@ -12,7 +12,7 @@ import { TravelUser } from '../modules/travel/travel-user.entity';
 import { Travel } from '../modules/travel/travel.entity';
 import { Profile } from '../modules/user/profile.entity';
 import { User } from '../modules/user/user.entity';
-import type { EnvironmentVariables } from './env';
+import { replicaUrls, type EnvironmentVariables } from './env';
 
 export const ENTITIES = [User, Profile, Travel, TravelUser, Planet, PlanetUser, Message, MessageReadReceipt, Media, RefreshToken];
 
@@ -34,7 +34,8 @@ export type DatabaseEnv = Pick<
   | 'DATABASE_QUERY_TIMEOUT'
   | 'DATABASE_APPLICATION_NAME'
   | 'DATABASE_LOGGING'
->;
+> &
+  Partial<Pick<EnvironmentVariables, 'DATABASE_REPLICA_URLS'>>;
 
 export interface DatabaseOverrides {
   database: string;
@@ -47,7 +48,13 @@ export interface DatabaseOverrides {
    * loaders, whose statements may rightly run for minutes.
    */
   requestBounds: boolean;
+  /**
+   * Open pools to DATABASE_REPLICA_URLS too (TypeORM `replication`, defaultMode master: nothing
+   * goes to a replica unless ReadReplicas routes it there). Only the app's DataSource does.
+   */
+  replicas: boolean;
 }
+
 
 /**
  * The one place the DataSource is described; the app, the TypeORM CLI (ormconfig.ts), tests and
@@ -65,6 +72,14 @@ export function databaseOptions(env: DatabaseEnv, overrides: Partial<DatabaseOve
         },
       }
     : { driver: undefined, extra: {} };
+  const replicas = overrides.replicas ? replicaUrls(env) : [];
+  const primary = {
+    host: env.DATABASE_HOST,
+    port: env.DATABASE_PORT,
+    username: env.DATABASE_USER,
+    password: env.DATABASE_PASSWORD || undefined,
+    database: overrides.database ?? env.DATABASE_NAME,
+  };
   return {
     type: 'postgres',
     host: env.DATABASE_HOST,
@@ -91,6 +106,8 @@ export function databaseOptions(env: DatabaseEnv, overrides: Partial<DatabaseOve
       ...bounds.extra,
     },
     ...(bounds.driver ? { driver: bounds.driver } : {}),
+    // Every query goes to the primary (`master`) unless a query runner is asked for `slave`.
+    ...(replicas.length ? { replication: { master: primary, slaves: replicas.map((url) => ({ url })), defaultMode: 'master' as const } } : {}),
   };
 }
 

@@ -76,6 +76,22 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false'])
   DATABASE_LOGGING = 'false';
 
+  /**
+   * Streaming read replicas, comma-separated `postgres://user:pass@host:port/db` URLs (empty: none).
+   * Only reads that tolerate lag go there (see src/infrastructure/database/read-replicas.ts).
+   */
+  @Trim() @IsString()
+  @Matches(/^$|^postgres(ql)?:\/\/[^,\s]+(\s*,\s*postgres(ql)?:\/\/[^,\s]+)*$/, { message: 'must be empty or comma-separated postgres:// URLs' })
+  DATABASE_REPLICA_URLS = '';
+
+  /** A replica further behind the primary than this (ms) gets no reads until it catches up. */
+  @Type(() => Number) @IsInt() @Min(100) @Max(600000)
+  DATABASE_REPLICA_MAX_LAG_MS = 2000;
+
+  /** How often (ms) each replica's replay position is compared with the primary's. */
+  @Type(() => Number) @IsInt() @Min(50) @Max(60000)
+  DATABASE_REPLICA_CHECK_INTERVAL_MS = 500;
+
   @Trim() @IsString()
   REDIS_HOST = '127.0.0.1';
 
@@ -403,6 +419,14 @@ export function storageDriverOf(env: EnvironmentVariables): 'local' | 's3' {
 export function cloudflareOf(env: EnvironmentVariables): { images: boolean; stream: boolean } {
   const account = !!env.CLOUDFLARE_ACCOUNT_ID && !!env.CLOUDFLARE_API_TOKEN;
   return { images: account && env.CLOUDFLARE_IMAGES_ENABLED === 'true', stream: account && env.CLOUDFLARE_STREAM_ENABLED === 'true' };
+}
+
+/** DATABASE_REPLICA_URLS as a list. */
+export function replicaUrls(env: Partial<Pick<EnvironmentVariables, 'DATABASE_REPLICA_URLS'>>): string[] {
+  return (env.DATABASE_REPLICA_URLS ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
 }
 
 /** Variables without a default (absent from `new EnvironmentVariables()`), read when set. */

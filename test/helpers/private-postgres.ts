@@ -28,17 +28,14 @@ export class PrivatePostgres {
     readonly dataDir: string,
     private readonly bindir: string,
     readonly database: string,
+    /** More `-c name=value` server settings (e.g. log_statement=all to see which server answered). */
     private readonly settings: string[] = [],
   ) {}
 
-  /** initdb, start, create `database` and run the migrations. `settings`: extra `name=value` server settings (e.g. shared_preload_libraries=pg_stat_statements). */
+  /** initdb, start, create `database` and run the migrations. */
   static async create(database = 'connecto_fault', opts: { settings?: string[] } = {}): Promise<PrivatePostgres> {
     const bindir = await sharedBindir();
-    const root = mkdtempSync(join(tmpdir(), 'connecto-pg-'));
-    chmodSync(root, 0o755);
-    const dataDir = join(root, 'data');
-    const { uid, gid } = await osUser(PG_OS_USER);
-    chownSync(root, uid, gid);
+    const dataDir = await newRoot();
     const pg = new PrivatePostgres(await freePort(), dataDir, bindir, database, opts.settings);
     try {
       await pg.asPostgres('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
@@ -55,6 +52,33 @@ export class PrivatePostgres {
     } catch (err) {
       await pg.destroy();
       throw err;
+    }
+  }
+
+  /**
+   * A streaming replica of this server (a hot standby on a port of its own): `pg_basebackup -R`
+   * (which writes primary_conninfo and standby.signal), then started. The primary must be running
+   * with `full_page_writes=on` (create it with that setting: the default here is off, for speed).
+   */
+  async replica(opts: { settings?: string[] } = {}): Promise<PrivatePostgres> {
+    const dataDir = await newRoot();
+    const replica = new PrivatePostgres(await freePort(), dataDir, this.bindir, this.database, opts.settings ?? this.settings);
+    try {
+      await replica.asPostgres('pg_basebackup', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', '-D', dataDir, '-R', '-X', 'stream', '--checkpoint=fast', '--no-sync']);
+      await replica.start();
+      return replica;
+    } catch (err) {
+      await replica.destroy();
+      throw err;
+    }
+  }
+
+  /** The server's log so far (pg_ctl -l). */
+  log(): string {
+    try {
+      return readFileSync(join(this.dataDir, '..', 'server.log'), 'utf8');
+    } catch {
+      return '';
     }
   }
 
@@ -76,7 +100,7 @@ export class PrivatePostgres {
       '-c synchronous_commit=off',
       '-c full_page_writes=off',
       '-c logging_collector=off',
-      ...this.settings.map((s) => `-c ${s}`),
+      ...this.settings.map((c) => `-c ${c}`),
     ].join(' ');
     await this.asPostgres('pg_ctl', ['-D', this.dataDir, '-o', opts, '-l', join(this.dataDir, '..', 'server.log'), '-w', '-t', '30', 'start']);
     await this.waitReady();
@@ -166,8 +190,19 @@ export class PrivatePostgres {
   }
 
   private async asPostgres(bin: string, args: string[]): Promise<void> {
-    await run('runuser', ['-u', PG_OS_USER, '--', join(this.bindir, bin), ...args], { timeout: 60_000 });
+    await run('runuser', ['-u', PG_OS_USER, '--', join(this.bindir, bin), ...args], { timeout: 60_000 }).catch((err: Error & { stderr?: string }) => {
+      throw new Error(`${bin} failed: ${err.message}\n${err.stderr ?? ''}`);
+    });
   }
+}
+
+/** A temporary folder owned by the postgres OS user; returns its `data` subfolder (not created). */
+async function newRoot(): Promise<string> {
+  const root = mkdtempSync(join(tmpdir(), 'connecto-pg-'));
+  chmodSync(root, 0o755);
+  const { uid, gid } = await osUser(PG_OS_USER);
+  chownSync(root, uid, gid);
+  return join(root, 'data');
 }
 
 /** BINDIR of the shared server's installation (the same major version as the one the app is tested on). */

@@ -12,7 +12,7 @@ import { EnvironmentVariables } from '../../config/env';
  * into quick 503s instead of hanging requests.
  */
 export async function openDataSource(env: EnvironmentVariables): Promise<DataSource> {
-  const ds = createDataSource(env, { requestBounds: true });
+  const ds = createDataSource(env, { requestBounds: true, replicas: true });
   const where = `${env.DATABASE_HOST}:${env.DATABASE_PORT}`;
   try {
     await ds.initialize();

@@ -13,6 +13,9 @@ type IoServerOptions = Parameters<IoAdapter['createIOServer']>[1];
 const SUB_COMMANDS = ['subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe'] as const;
 const PUB_COMMANDS = ['publish', 'spublish'] as const;
 
+/** The Engine.IO session cookie the balancer's stick table learns (see createIOServer). */
+export const SOCKET_SID_COOKIE = 'io';
+
 type Resync = () => void;
 const resyncListeners = new WeakMap<object, Set<Resync>>();
 
@@ -71,6 +74,10 @@ export class RedisIoAdapter extends IoAdapter {
       ...options,
       maxHttpBufferSize: this.env.SOCKET_MAX_PAYLOAD_BYTES,
       cors: { origin: true },
+      // The Engine.IO handshake answers with `Set-Cookie: io=<sid>`, so a load balancer can learn
+      // which node owns a session and route its later polling requests (`?sid=`) and the WebSocket
+      // upgrade there, whatever the client does with cookies (deploy/haproxy/haproxy.cfg).
+      cookie: { name: SOCKET_SID_COOKIE, path: '/', httpOnly: true, sameSite: 'lax' },
     } as IoServerOptions);
     const key = `${this.env.REDIS_KEY_PREFIX}socket.io`;
     const adapter =

@@ -1,3 +1,4 @@
+import { ReadReplicas } from '../../infrastructure/database/read-replicas';
 import { Injectable } from '@nestjs/common';
 import type { CurrentUserData } from '../../common/decorators/current-user.decorator';
 import { AppException } from '../../common/errors/app.exception';
@@ -26,10 +27,12 @@ export class MessageService {
     private readonly broadcaster: MessageBroadcaster,
     private readonly receipts: ReadReceiptBatcher,
     private readonly mediaViews: MediaViews,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   async search(user: CurrentUserData, dto: SearchDto): Promise<SearchResponseDto> {
-    const response = toSearchResponse(await Message.search(user, dto));
+    // Lag-tolerant (README "PostgreSQL read replicas"): a replica may answer, unless the caller just wrote.
+    const response = toSearchResponse(await this.replicas.read(user.id, (manager) => Message.search(user, dto, manager)));
     // Hits show their media's current state and signed URLs, as listed messages do.
     await this.mediaViews.decorateAttachments(response.data);
     return response;
@@ -50,6 +53,8 @@ export class MessageService {
       attachments,
       clientId: dto.clientId ?? null,
     });
+    // The sender's next reads (a list right after a send) stay on the primary, on every node.
+    if (outcome.kind === 'created' || outcome.kind === 'duplicate') await this.replicas.markWrite(user.id);
     switch (outcome.kind) {
       case 'not-member':
         throw AppException.forbidden('You are not an active member of this planet');
@@ -69,8 +74,8 @@ export class MessageService {
 
   /** A page with counts; `after` (oldest first) is what a reconnecting client uses to resync. */
   async list(user: CurrentUserData, planetId: number, dto: ListMessagesDto): Promise<MessageListResponseDto> {
-    await this.requireMember(planetId, user.id);
-    const page = await Message.findWithCounts(planetId, { before: dto.before, after: dto.after, limit: dto.limit });
+    await this.requireMember(planetId, user.id); // on the primary: a membership just granted counts
+    const page = await this.replicas.read(user.id, (manager) => Message.findWithCounts(planetId, { before: dto.before, after: dto.after, limit: dto.limit }, manager));
     return { data: await this.mediaViews.decorateAttachments(page.data.map(withCounts)), hasMore: page.hasMore };
   }
 

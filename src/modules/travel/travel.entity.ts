@@ -1,3 +1,4 @@
+import { lagTolerantRead } from '../../infrastructure/database/read-replicas';
 import {
   Check,
   Column,
@@ -208,11 +209,14 @@ export class Travel extends BaseActiveRecord {
    */
   @CacheResult(POPULAR_TRAVELS_TTL_SECONDS, POPULAR_TRAVELS_CACHE)
   static async findPopularTravels(limit = POPULAR_TRAVELS_LIMIT): Promise<TravelSummary[]> {
-    const travels = await Travel.find({
-      where: { visibility: TravelVisibility.PUBLIC },
-      order: { participantCount: 'DESC', id: 'ASC' },
-      take: limit,
-    });
+    // A cache miss may be answered by a read replica: the list tolerates seconds of lag.
+    const travels = await lagTolerantRead(undefined, (manager) =>
+      Travel.managerOf(manager).find(Travel, {
+        where: { visibility: TravelVisibility.PUBLIC },
+        order: { participantCount: 'DESC', id: 'ASC' },
+        take: limit,
+      }),
+    );
     return travels.map((t) => t.toSummary());
   }
 
