@@ -60,6 +60,7 @@ export const POPULAR_TRAVELS_LIMIT = 10;
 /** The seed's figure: the popular list is cached for two hours, and invalidated on every change. */
 export const POPULAR_TRAVELS_TTL_SECONDS = 7200;
 export const POPULAR_TRAVELS_CACHE = 'travel:popular';
+export const POPULAR_TRAVELS_GRACE_SECONDS = 600;
 
 /** A travel as plain JSON data (what the cache stores: dates as ISO strings). */
 export interface TravelSummary {
@@ -180,10 +181,11 @@ export class Travel extends BaseActiveRecord {
 
   /**
    * Top PUBLIC travels by participantCount (served by the partial index IDX_travel_popular),
-   * cache-aside in Redis for 2 h; TravelService invalidates POPULAR_TRAVELS_CACHE on every change
-   * that can reorder or alter the list.
+   * cached for 2 h (L1 and Redis); TravelService invalidates POPULAR_TRAVELS_CACHE on every node on
+   * every change that can reorder or alter the list. Grace: while the database struggles, the last
+   * list is served up to 10 min past its TTL.
    */
-  @CacheResult(POPULAR_TRAVELS_TTL_SECONDS, POPULAR_TRAVELS_CACHE)
+  @CacheResult(POPULAR_TRAVELS_TTL_SECONDS, { namespace: POPULAR_TRAVELS_CACHE, graceSeconds: POPULAR_TRAVELS_GRACE_SECONDS })
   static async findPopularTravels(limit = POPULAR_TRAVELS_LIMIT): Promise<TravelSummary[]> {
     const travels = await Travel.find({
       where: { visibility: TravelVisibility.PUBLIC },

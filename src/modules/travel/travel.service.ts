@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CurrentUserData } from '../../common/decorators/current-user.decorator';
 import { AppException } from '../../common/errors/app.exception';
 import { DomainEvents } from '../../common/events/domain-events';
+import { CacheResult } from '../../infrastructure/cache/cache-result.decorator';
 import { DistributedCacheService } from '../../infrastructure/cache/distributed-cache.service';
 import type { CreateTravelDto } from './dto/create-travel.dto';
 import type { ListTravelsDto } from './dto/list-travels.dto';
@@ -15,6 +16,11 @@ import {
 } from './dto/travel-response.dto';
 import type { UpdateTravelDto } from './dto/update-travel.dto';
 import { POPULAR_TRAVELS_CACHE, Travel, TravelAccess } from './travel.entity';
+
+/** Cache namespace of GET /travels/:id answers, keyed by travel and viewer. */
+export const TRAVEL_DETAILS_CACHE = 'travel:details';
+/** Edits, visibility changes, deletion and every membership change invalidate them at once; the TTL bounds the rest. */
+export const TRAVEL_DETAILS_TTL_SECONDS = 60;
 import { TravelRole, TravelVisibility } from './travel.enums';
 
 /**
@@ -30,7 +36,7 @@ export class TravelService {
 
   async create(user: CurrentUserData, dto: CreateTravelDto): Promise<TravelResponseDto> {
     const { travel, membership } = await Travel.createWithHost(user.id, dto);
-    if (travel.visibility === TravelVisibility.PUBLIC) await this.popularChanged();
+    if (travel.visibility === TravelVisibility.PUBLIC) await this.changed(travel.id);
     return toTravelResponse(travel, membership.role);
   }
 
@@ -49,54 +55,71 @@ export class TravelService {
   }
 
   async get(user: CurrentUserData, id: number): Promise<TravelResponseDto> {
-    const { travel, membership } = await this.requireVisible(id, user.id);
-    return toTravelResponse(travel, membership?.role ?? null);
+    const details = await this.details(id, user.id);
+    if (!details) throw AppException.notFound('Travel');
+    return details;
+  }
+
+  /**
+   * The travel as `userId` sees it (null: hidden), cached per travel and viewer, so a PRIVATE
+   * travel is only ever served to the members it was loaded for. Tag `travel:<id>`: every change
+   * of the travel or of its memberships drops all its entries on every node (see `changed`).
+   */
+  @CacheResult<[number, number]>(TRAVEL_DETAILS_TTL_SECONDS, { namespace: TRAVEL_DETAILS_CACHE, tags: (id) => [`travel:${id}`] })
+  async details(id: number, userId: number): Promise<TravelResponseDto | null> {
+    const access = await Travel.findAccessible(id, userId);
+    return access ? toTravelResponse(access.travel, access.membership?.role ?? null) : null;
   }
 
   async update(user: CurrentUserData, id: number, dto: UpdateTravelDto): Promise<TravelResponseDto> {
     await this.requireHost(id, user.id);
     const travel = await Travel.updateDetails(id, dto);
-    await this.popularChanged();
+    await this.changed(id);
     return toTravelResponse(travel, TravelRole.HOST);
   }
 
   async remove(user: CurrentUserData, id: number): Promise<void> {
     await this.requireHost(id, user.id);
     const ended = await Travel.softDeleteWithPlanets(id);
-    await this.popularChanged();
+    await this.changed(id);
     for (const { planetId, userId } of ended) this.events.emit('planet.membership.changed', { planetId, userId, active: false });
   }
 
   /** Visibility (404 for a PRIVATE travel) and bans are checked once, under the travel's row lock, in Travel.join. */
   async join(user: CurrentUserData, id: number): Promise<TravelMembershipResponseDto> {
     const { membership, participantCount } = await Travel.join(id, user.id);
-    await this.popularChanged();
+    await this.changed(id);
     return toTravelMembershipResponse(membership, participantCount);
   }
 
   async addMember(user: CurrentUserData, id: number, userId: number): Promise<TravelMembershipResponseDto> {
     await this.requireHost(id, user.id);
     const { membership, participantCount } = await Travel.addMember(id, userId);
-    await this.popularChanged();
+    await this.changed(id);
     return toTravelMembershipResponse(membership, participantCount);
   }
 
   async setMemberRole(user: CurrentUserData, id: number, userId: number, role: TravelRole): Promise<TravelMembershipResponseDto> {
     await this.requireHost(id, user.id);
     const { membership, participantCount } = await Travel.setMemberRole(id, userId, role);
+    await this.changed(id);
     return toTravelMembershipResponse(membership, participantCount);
   }
 
   async leave(user: CurrentUserData, id: number): Promise<void> {
     await this.requireVisible(id, user.id);
     const { endedPlanetIds } = await Travel.leave(id, user.id);
-    await this.popularChanged();
+    await this.changed(id);
     for (const planetId of endedPlanetIds) this.events.emit('planet.membership.changed', { planetId, userId: user.id, active: false });
   }
 
-  /** Any change of membership, title, visibility or deletion may change the cached popular list. */
-  private popularChanged(): Promise<void> {
-    return this.cache.invalidate(POPULAR_TRAVELS_CACHE);
+  /**
+   * Any change of the travel (membership, title, visibility, deletion), once committed: drops the
+   * popular list and the travel's details on every node before the caller is answered. (Planet
+   * memberships the change ended were invalidated by PlanetUser.endInTravel itself.)
+   */
+  private changed(id: number): Promise<void> {
+    return this.cache.invalidateTags([`ns:${POPULAR_TRAVELS_CACHE}`, `travel:${id}`]);
   }
 
   /** 404 unless the travel exists and the user may see it. */
