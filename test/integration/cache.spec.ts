@@ -1,5 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { validateEnv } from '../../src/config/env';
 import { CacheRegistry } from '../../src/infrastructure/cache/cache-registry';
 import { CacheResult } from '../../src/infrastructure/cache/cache-result.decorator';
 import { DistributedCacheService } from '../../src/infrastructure/cache/distributed-cache.service';
@@ -38,7 +37,7 @@ class Catalog {
 
 /** A cache node of its own (L1, bus connection) on a Redis prefix shared with the others. */
 async function node(env: Record<string, string>): Promise<{ redis: RedisService; cache: DistributedCacheService }> {
-  const e = validateEnv(testEnv(env));
+  const e = testEnv(env);
   const redis = new RedisService(e);
   await redis.connect();
   const cache = new DistributedCacheService(redis, undefined, e);

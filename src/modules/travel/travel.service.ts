@@ -19,7 +19,7 @@ import { POPULAR_TRAVELS_CACHE, Travel, TravelAccess } from './travel.entity';
 
 /** Cache namespace of GET /travels/:id answers, keyed by travel and viewer. */
 export const TRAVEL_DETAILS_CACHE = 'travel:details';
-/** Edits, visibility changes, deletion and every membership change invalidate them at once; the TTL bounds the rest. */
+/** Edits, visibility changes and deletion invalidate them at once, a membership change the member's own; other viewers' participantCount may lag by this TTL. */
 export const TRAVEL_DETAILS_TTL_SECONDS = 60;
 import { TravelRole, TravelVisibility } from './travel.enums';
 
@@ -36,7 +36,7 @@ export class TravelService {
 
   async create(user: CurrentUserData, dto: CreateTravelDto): Promise<TravelResponseDto> {
     const { travel, membership } = await Travel.createWithHost(user.id, dto);
-    if (travel.visibility === TravelVisibility.PUBLIC) await this.changed(travel.id);
+    if (travel.visibility === TravelVisibility.PUBLIC) await this.changed(travel.id, { popular: true });
     return toTravelResponse(travel, membership.role);
   }
 
@@ -62,10 +62,10 @@ export class TravelService {
 
   /**
    * The travel as `userId` sees it (null: hidden), cached per travel and viewer, so a PRIVATE
-   * travel is only ever served to the members it was loaded for. Tag `travel:<id>`: every change
-   * of the travel or of its memberships drops all its entries on every node (see `changed`).
+   * travel is only ever served to the members it was loaded for. Tags `travel:<id>` and
+   * `travel-member:<id>:<viewer>` (see `changed`).
    */
-  @CacheResult<[number, number]>(TRAVEL_DETAILS_TTL_SECONDS, { namespace: TRAVEL_DETAILS_CACHE, tags: (id) => [`travel:${id}`] })
+  @CacheResult<[number, number]>(TRAVEL_DETAILS_TTL_SECONDS, { namespace: TRAVEL_DETAILS_CACHE, tags: (id, userId) => [`travel:${id}`, `travel-member:${id}:${userId}`] })
   async details(id: number, userId: number): Promise<TravelResponseDto | null> {
     const access = await Travel.findAccessible(id, userId);
     return access ? toTravelResponse(access.travel, access.membership?.role ?? null) : null;
@@ -74,52 +74,59 @@ export class TravelService {
   async update(user: CurrentUserData, id: number, dto: UpdateTravelDto): Promise<TravelResponseDto> {
     await this.requireHost(id, user.id);
     const travel = await Travel.updateDetails(id, dto);
-    await this.changed(id);
+    await this.changed(id, { popular: true, details: true });
     return toTravelResponse(travel, TravelRole.HOST);
   }
 
   async remove(user: CurrentUserData, id: number): Promise<void> {
     await this.requireHost(id, user.id);
     const ended = await Travel.softDeleteWithPlanets(id);
-    await this.changed(id);
+    await this.changed(id, { popular: true, details: true });
     for (const { planetId, userId } of ended) this.events.emit('planet.membership.changed', { planetId, userId, active: false });
   }
 
   /** Visibility (404 for a PRIVATE travel) and bans are checked once, under the travel's row lock, in Travel.join. */
   async join(user: CurrentUserData, id: number): Promise<TravelMembershipResponseDto> {
     const { membership, participantCount } = await Travel.join(id, user.id);
-    await this.changed(id);
+    await this.changed(id, { popular: true, memberId: user.id });
     return toTravelMembershipResponse(membership, participantCount);
   }
 
   async addMember(user: CurrentUserData, id: number, userId: number): Promise<TravelMembershipResponseDto> {
     await this.requireHost(id, user.id);
     const { membership, participantCount } = await Travel.addMember(id, userId);
-    await this.changed(id);
+    await this.changed(id, { popular: true, memberId: userId });
     return toTravelMembershipResponse(membership, participantCount);
   }
 
   async setMemberRole(user: CurrentUserData, id: number, userId: number, role: TravelRole): Promise<TravelMembershipResponseDto> {
     await this.requireHost(id, user.id);
     const { membership, participantCount } = await Travel.setMemberRole(id, userId, role);
-    await this.changed(id);
+    await this.changed(id, { memberId: userId });
     return toTravelMembershipResponse(membership, participantCount);
   }
 
   async leave(user: CurrentUserData, id: number): Promise<void> {
     await this.requireVisible(id, user.id);
-    const { endedPlanetIds } = await Travel.leave(id, user.id);
-    await this.changed(id);
+    const { endedPlanetIds, travelDeleted } = await Travel.leave(id, user.id);
+    await this.changed(id, { popular: true, memberId: user.id, details: travelDeleted });
     for (const planetId of endedPlanetIds) this.events.emit('planet.membership.changed', { planetId, userId: user.id, active: false });
   }
 
   /**
-   * Any change of the travel (membership, title, visibility, deletion), once committed: drops the
-   * popular list and the travel's details on every node before the caller is answered. (Planet
-   * memberships the change ended were invalidated by PlanetUser.endInTravel itself.)
+   * A change of the travel, once committed, on every node before the caller is answered: any
+   * change of membership, title, visibility or deletion drops the popular list (`popular`); an
+   * edit, a visibility change or a deletion drops every viewer's details (`details`); a membership
+   * change drops that member's own details (`memberId`: their role and access). Other viewers'
+   * participantCount may lag by up to TRAVEL_DETAILS_TTL_SECONDS. Planet memberships the change
+   * ended were invalidated by PlanetUser.endInTravel itself.
    */
-  private changed(id: number): Promise<void> {
-    return this.cache.invalidateTags([`ns:${POPULAR_TRAVELS_CACHE}`, `travel:${id}`]);
+  private changed(id: number, what: { popular?: boolean; details?: boolean; memberId?: number }): Promise<void> {
+    const tags: string[] = [];
+    if (what.popular) tags.push(`ns:${POPULAR_TRAVELS_CACHE}`);
+    if (what.details) tags.push(`travel:${id}`);
+    if (what.memberId !== undefined) tags.push(`travel-member:${id}:${what.memberId}`);
+    return this.cache.invalidateTags(tags);
   }
 
   /** 404 unless the travel exists and the user may see it. */
