@@ -40,6 +40,8 @@ const METRICS_TOKEN = 'bench-cache-metrics-token-0123456789';
 const root = join(__dirname, '..', '..');
 
 type Side = 'on' | 'off';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers, read field by field
+type Json = any;
 
 interface BenchUser {
   id: number;
@@ -103,7 +105,7 @@ function startApp(env: Record<string, string>, port: number, side: Side): ChildP
   });
 }
 
-async function api(url: string, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function api(url: string, method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: Json }> {
   const res = await fetch(url + path, {
     method,
     headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': 'application/json' },
@@ -113,7 +115,7 @@ async function api(url: string, method: string, path: string, token?: string, bo
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-async function must(url: string, method: string, path: string, token?: string, body?: unknown): Promise<any> {
+async function must(url: string, method: string, path: string, token?: string, body?: unknown): Promise<Json> {
   const res = await api(url, method, path, token, body);
   if (res.status >= 400) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body;
