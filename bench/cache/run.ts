@@ -240,9 +240,8 @@ async function main(): Promise<void> {
       const visible = !row.deleted && (row.visibility === 'PUBLIC' || row.role !== null);
       const details = await api(url, 'GET', `/api/v1/travels/${t.id}`, users[u].token);
       checks++;
-      // participantCount of GET /travels/:id may lag by its TTL for other viewers (the documented contract); access, role and visibility may not.
-      const got = details.status === 200 ? { visible: true, myRole: details.body.myRole, visibility: details.body.visibility } : { visible: false };
-      const expected = visible ? { visible: true, myRole: row.role, visibility: row.visibility } : { visible: false };
+      const got = details.status === 200 ? { visible: true, participantCount: details.body.participantCount, myRole: details.body.myRole, visibility: details.body.visibility } : { visible: false };
+      const expected = visible ? { visible: true, participantCount: row.participant_count, myRole: row.role, visibility: row.visibility } : { visible: false };
       if (JSON.stringify(got) !== JSON.stringify(expected)) stale.push({ side, what: `GET /travels/${t.id}`, expected, got });
 
       const popular = (await api(url, 'GET', '/api/v1/travels/popular', users[u].token)).body.data as { id: number; participantCount: number }[];

@@ -14,6 +14,8 @@ export interface CacheResultOptions<A extends AnyArgs = AnyArgs> {
   l1TtlSeconds?: number;
   /** Calls for which the cache is bypassed (e.g. inside a caller's transaction). */
   bypass?: (...args: A) => boolean;
+  /** Whether to keep this result (default: every result but `undefined`); e.g. not "not found" when the thing may be created next. */
+  store?: (value: unknown) => boolean;
   /** Turns the decoded JSON back into what the method returns (e.g. an entity instance); applied to hits and misses alike. */
   revive?: (value: unknown) => unknown;
 }
@@ -39,7 +41,7 @@ export function CacheResult<A extends AnyArgs = AnyArgs>(ttlSeconds: number, opt
       const value = await cache.getOrLoad(
         namespace,
         DistributedCacheService.keyOf(method, args),
-        { ttlSeconds, graceSeconds: o.graceSeconds, l1TtlSeconds: o.l1TtlSeconds, tags: o.tags?.(...args) },
+        { ttlSeconds, graceSeconds: o.graceSeconds, l1TtlSeconds: o.l1TtlSeconds, tags: o.tags?.(...args), store: o.store },
         () => original.apply(this, args),
       );
       return o.revive ? o.revive(value) : value;

@@ -34,6 +34,8 @@ export interface CacheOptions {
   l1TtlSeconds?: number;
   /** Invalidating any of these drops the entry on every node. The namespace is always a tag. */
   tags?: string[];
+  /** Whether to keep a loaded value (default: all but `undefined`). */
+  store?: (value: unknown) => boolean;
 }
 
 interface L1Entry {
@@ -324,6 +326,7 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
       this.metrics?.series.cacheLoadDuration.observe({ namespace }, ms / 1000);
       if (value === undefined) return undefined;
       const text = encode(value);
+      if (o.store && !o.store(value)) return text;
       const now = Date.now();
       const ttlMs = Math.max(1, Math.round(o.ttlSeconds * 1000 * (0.9 + Math.random() * 0.2)));
       const exp = now + ttlMs;

@@ -11,8 +11,9 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { BaseActiveRecord } from '../../common/database/base-active-record';
+import { afterCommit, BaseActiveRecord } from '../../common/database/base-active-record';
 import { AppException } from '../../common/errors/app.exception';
+import { invalidateCacheTags } from '../../infrastructure/cache/cache-registry';
 import { CacheResult } from '../../infrastructure/cache/cache-result.decorator';
 import type { Planet } from '../planet/planet.entity';
 import { MembershipStatus } from '../../common/membership/membership';
@@ -315,10 +316,16 @@ export class Travel extends BaseActiveRecord {
     });
   }
 
-  /** Locks the (not deleted) travel row for the rest of the transaction; 404 when there is none. */
+  /**
+   * Locks the (not deleted) travel row for the rest of the transaction; 404 when there is none.
+   * Every change of a travel or of its memberships takes this lock, so this is where the cache
+   * learns of them: after commit, the travel's cached summary (`travel:<id>`) and every cached
+   * membership check of the travel (`travel-members:<id>`, TravelUser.findActive) drop on every node.
+   */
   static async lockForMembership(m: EntityManager, id: number): Promise<Travel> {
     const travel = await m.createQueryBuilder(Travel, 't').setLock('for_no_key_update').where('t.id = :id', { id }).getOne();
     if (!travel) throw AppException.notFound('Travel');
+    afterCommit(m, () => invalidateCacheTags([`travel:${id}`, `travel-members:${id}`]));
     return travel;
   }
 

@@ -15,11 +15,12 @@ import {
   TravelResponseDto,
 } from './dto/travel-response.dto';
 import type { UpdateTravelDto } from './dto/update-travel.dto';
-import { POPULAR_TRAVELS_CACHE, Travel, TravelAccess } from './travel.entity';
+import { TravelUser } from './travel-user.entity';
+import { POPULAR_TRAVELS_CACHE, Travel, TravelAccess, TravelSummary } from './travel.entity';
 
-/** Cache namespace of GET /travels/:id answers, keyed by travel and viewer. */
+/** Cache namespace of the travel summaries GET /travels/:id answers with (shared by viewers; the viewer's role is the `membership` namespace's). */
 export const TRAVEL_DETAILS_CACHE = 'travel:details';
-/** Edits, visibility changes and deletion invalidate them at once, a membership change the member's own; other viewers' participantCount may lag by this TTL. */
+/** Every change invalidates them at once; the TTL bounds changes made outside the app. */
 export const TRAVEL_DETAILS_TTL_SECONDS = 60;
 import { TravelRole, TravelVisibility } from './travel.enums';
 
@@ -36,7 +37,7 @@ export class TravelService {
 
   async create(user: CurrentUserData, dto: CreateTravelDto): Promise<TravelResponseDto> {
     const { travel, membership } = await Travel.createWithHost(user.id, dto);
-    if (travel.visibility === TravelVisibility.PUBLIC) await this.changed(travel.id, { popular: true });
+    if (travel.visibility === TravelVisibility.PUBLIC) await this.popularChanged();
     return toTravelResponse(travel, membership.role);
   }
 
@@ -61,72 +62,77 @@ export class TravelService {
   }
 
   /**
-   * The travel as `userId` sees it (null: hidden), cached per travel and viewer, so a PRIVATE
-   * travel is only ever served to the members it was loaded for. Tags `travel:<id>` and
-   * `travel-member:<id>:<viewer>` (see `changed`).
+   * The travel as `userId` sees it (null: hidden), from two cache entries: the travel's summary,
+   * shared by all viewers (`summary`), and the viewer's own membership (TravelUser.findActive,
+   * per travel and viewer). A PRIVATE travel is answered only when the viewer's membership says
+   * so, so nothing private reaches another user from the cache.
    */
-  @CacheResult<[number, number]>(TRAVEL_DETAILS_TTL_SECONDS, { namespace: TRAVEL_DETAILS_CACHE, tags: (id, userId) => [`travel:${id}`, `travel-member:${id}:${userId}`] })
   async details(id: number, userId: number): Promise<TravelResponseDto | null> {
-    const access = await Travel.findAccessible(id, userId);
-    return access ? toTravelResponse(access.travel, access.membership?.role ?? null) : null;
+    const summary = await this.summary(id);
+    if (!summary) return null;
+    const membership = await TravelUser.findActive(id, userId);
+    if (!membership && summary.visibility !== TravelVisibility.PUBLIC) return null;
+    return toTravelResponse(summary, membership?.role ?? null);
+  }
+
+  /**
+   * The (not deleted) travel as plain data, cached; tag `travel:<id>`: every change of the travel
+   * or its memberships (Travel.lockForMembership). "Not found" is not cached (the id may be created next).
+   */
+  @CacheResult<[number]>(TRAVEL_DETAILS_TTL_SECONDS, { namespace: TRAVEL_DETAILS_CACHE, tags: (id) => [`travel:${id}`], store: (summary) => summary !== null })
+  async summary(id: number): Promise<TravelSummary | null> {
+    return (await Travel.findOneBy({ id }))?.toSummary() ?? null;
   }
 
   async update(user: CurrentUserData, id: number, dto: UpdateTravelDto): Promise<TravelResponseDto> {
     await this.requireHost(id, user.id);
     const travel = await Travel.updateDetails(id, dto);
-    await this.changed(id, { popular: true, details: true });
+    await this.popularChanged();
     return toTravelResponse(travel, TravelRole.HOST);
   }
 
   async remove(user: CurrentUserData, id: number): Promise<void> {
     await this.requireHost(id, user.id);
     const ended = await Travel.softDeleteWithPlanets(id);
-    await this.changed(id, { popular: true, details: true });
+    await this.popularChanged();
     for (const { planetId, userId } of ended) this.events.emit('planet.membership.changed', { planetId, userId, active: false });
   }
 
   /** Visibility (404 for a PRIVATE travel) and bans are checked once, under the travel's row lock, in Travel.join. */
   async join(user: CurrentUserData, id: number): Promise<TravelMembershipResponseDto> {
     const { membership, participantCount } = await Travel.join(id, user.id);
-    await this.changed(id, { popular: true, memberId: user.id });
+    await this.popularChanged();
     return toTravelMembershipResponse(membership, participantCount);
   }
 
   async addMember(user: CurrentUserData, id: number, userId: number): Promise<TravelMembershipResponseDto> {
     await this.requireHost(id, user.id);
     const { membership, participantCount } = await Travel.addMember(id, userId);
-    await this.changed(id, { popular: true, memberId: userId });
+    await this.popularChanged();
     return toTravelMembershipResponse(membership, participantCount);
   }
 
   async setMemberRole(user: CurrentUserData, id: number, userId: number, role: TravelRole): Promise<TravelMembershipResponseDto> {
     await this.requireHost(id, user.id);
     const { membership, participantCount } = await Travel.setMemberRole(id, userId, role);
-    await this.changed(id, { memberId: userId });
     return toTravelMembershipResponse(membership, participantCount);
   }
 
   async leave(user: CurrentUserData, id: number): Promise<void> {
     await this.requireVisible(id, user.id);
-    const { endedPlanetIds, travelDeleted } = await Travel.leave(id, user.id);
-    await this.changed(id, { popular: true, memberId: user.id, details: travelDeleted });
+    const { endedPlanetIds } = await Travel.leave(id, user.id);
+    await this.popularChanged();
     for (const planetId of endedPlanetIds) this.events.emit('planet.membership.changed', { planetId, userId: user.id, active: false });
   }
 
   /**
-   * A change of the travel, once committed, on every node before the caller is answered: any
-   * change of membership, title, visibility or deletion drops the popular list (`popular`); an
-   * edit, a visibility change or a deletion drops every viewer's details (`details`); a membership
-   * change drops that member's own details (`memberId`: their role and access). Other viewers'
-   * participantCount may lag by up to TRAVEL_DETAILS_TTL_SECONDS. Planet memberships the change
-   * ended were invalidated by PlanetUser.endInTravel itself.
+   * Any change of membership, title, visibility or deletion may change the cached popular list:
+   * dropped on every node before the caller is answered. (The travel's summary and cached
+   * memberships are dropped by Travel.lockForMembership, the planet memberships a change ended by
+   * PlanetUser.endInTravel, both after commit.)
    */
-  private changed(id: number, what: { popular?: boolean; details?: boolean; memberId?: number }): Promise<void> {
-    const tags: string[] = [];
-    if (what.popular) tags.push(`ns:${POPULAR_TRAVELS_CACHE}`);
-    if (what.details) tags.push(`travel:${id}`);
-    if (what.memberId !== undefined) tags.push(`travel-member:${id}:${what.memberId}`);
-    return this.cache.invalidateTags(tags);
+  private popularChanged(): Promise<void> {
+    return this.cache.invalidate(POPULAR_TRAVELS_CACHE);
   }
 
   /** 404 unless the travel exists and the user may see it. */
