@@ -216,7 +216,9 @@ async function main(): Promise<void> {
     // One write (and its check) at a time, so nothing changes between the other node's answer and the database read.
     let writing = false;
 
+    let blockMs: number[] = [];
     const record = (side: Side, route: string, ms: number) => {
+      blockMs.push(ms);
       const list = latencies[side].get(route) ?? [];
       list.push(ms);
       latencies[side].set(route, list);
@@ -351,7 +353,15 @@ async function main(): Promise<void> {
     stale.length = 0;
     checks = 0;
     const before = await Promise.all(urls.on.map(cacheFigures));
-    for (let r = 0; r < ROUNDS; r++) for (const side of (r % 2 === 0 ? ['on', 'off'] : ['off', 'on']) as Side[]) await block(side, BLOCK_SECONDS);
+    const perRound: Record<Side, { median: number; p95: number }[]> = { on: [], off: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const side of (r % 2 === 0 ? ['on', 'off'] : ['off', 'on']) as Side[]) {
+        blockMs = [];
+        await block(side, BLOCK_SECONDS);
+        const b = summary(blockMs);
+        perRound[side].push({ median: b.median, p95: b.p95 });
+      }
+    }
     const after = await Promise.all(urls.on.map(cacheFigures));
     const load1 = loadavg();
     const figures = new Map<string, number>();
@@ -405,6 +415,7 @@ async function main(): Promise<void> {
       loadAverage: { before: load0.map((l) => round(l, 2)), after: load1.map((l) => round(l, 2)), cores: 2 },
       hitRate: rates,
       routes,
+      perRound: { ...perRound, medianSpeedups: perRound.on.map((x, i) => round(perRound.off[i].median / x.median, 2)) },
       overall: { ...overall, speedupMedian: round(overall.off.median / overall.on.median, 2), speedupP95: round(overall.off.p95 / overall.on.p95, 2) },
       popularInProcess: { uncached, cachedL1: cached, speedupMedian: round(uncached.median / cached.median, 1) },
       staleness: { checks, stale: stale.length, samples: stale.slice(0, 10) },
@@ -426,6 +437,7 @@ async function main(): Promise<void> {
       console.log(`  ${route.padEnd(28)} ${r.on.median} / ${r.on.p95} ms (n ${r.on.n})   ${r.off.median} / ${r.off.p95} ms (n ${r.off.n})   ${r.speedupMedian}×, ${r.speedupP95}×`);
     }
     console.log(`  ${'all'.padEnd(28)} ${overall.on.median} / ${overall.on.p95} ms   ${overall.off.median} / ${overall.off.p95} ms   ${result.overall.speedupMedian}×, ${result.overall.speedupP95}×`);
+    console.log(`  off/on median per round: ${result.perRound.medianSpeedups.join(', ')}`);
     console.log(`Travel.findPopularTravels in process: uncached median ${uncached.median} ms / P95 ${uncached.p95} ms, L1 hit median ${cached.median} ms / P95 ${cached.p95} ms: ${result.popularInProcess.speedupMedian}×`);
     console.log(`stale answers after invalidating writes: ${stale.length} of ${checks} checks`);
     for (const s of stale.slice(0, 5)) console.log(`  STALE ${s.side} ${s.what}: expected ${JSON.stringify(s.expected)} got ${JSON.stringify(s.got)}`);

@@ -226,10 +226,22 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
       else this.dropL1(fk);
     }
 
+    // Read with the entry, in the same round trip: the tag versions a load would have to find unchanged to store.
+    const seqBefore = this.seq;
+    let versions: string[] | undefined;
     if (healthy) {
-      const seqBefore = this.seq;
       try {
-        const raw = await this.bounded(this.redis.client.get(this.entryKey(fk)));
+        const replies = await this.bounded(
+          this.redis.client
+            .pipeline()
+            .get(this.entryKey(fk))
+            .mget(...tags.map((t) => this.versionKey(t)))
+            .exec(),
+        );
+        const [[getErr, rawReply], [mgetErr, versionReply]] = replies as [[Error | null, unknown], [Error | null, unknown]];
+        if (getErr || mgetErr) throw getErr ?? mgetErr;
+        const raw = rawReply as string | null;
+        versions = (versionReply as (string | null)[]).map((v) => v ?? '0');
         if (raw !== null) {
           const env = JSON.parse(raw) as L2Envelope;
           const at = Date.now();
@@ -248,7 +260,7 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
     this.count(namespace, 'misses');
     this.metrics?.series.cacheMisses.inc({ namespace });
     const pending = this.inflight.get(fk) as Promise<string | undefined> | undefined;
-    const load = pending ?? this.startLoad(namespace, fk, tags, o, loader, healthy);
+    const load = pending ?? this.startLoad(namespace, fk, tags, o, loader, healthy, { seqBefore, versions });
     if (stale === undefined) return decodeOrUndefined<T>(await load);
     try {
       return decodeOrUndefined<T>(await this.withSoftTimeout(load));
@@ -306,11 +318,19 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
       .finally(() => (this.flushing = false));
   }
 
-  private startLoad<T>(namespace: string, fk: string, tags: string[], o: CacheOptions, loader: () => Promise<T>, healthy: boolean): Promise<string | undefined> {
+  private startLoad<T>(
+    namespace: string,
+    fk: string,
+    tags: string[],
+    o: CacheOptions,
+    loader: () => Promise<T>,
+    healthy: boolean,
+    read: { seqBefore: number; versions?: string[] },
+  ): Promise<string | undefined> {
     const run = (async () => {
-      const seqBefore = this.seq;
-      let versions: string[] | undefined;
-      if (healthy) {
+      const seqBefore = read.seqBefore;
+      let versions = read.versions;
+      if (healthy && !versions) {
         try {
           versions = (await this.bounded(this.redis.client.mget(...tags.map((t) => this.versionKey(t))))).map((v) => v ?? '0');
         } catch (err) {
