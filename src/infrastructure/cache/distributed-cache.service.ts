@@ -239,7 +239,8 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
             .exec(),
         );
         const [[getErr, rawReply], [mgetErr, versionReply]] = replies as [[Error | null, unknown], [Error | null, unknown]];
-        if (getErr || mgetErr) throw getErr ?? mgetErr;
+        if (getErr) throw getErr;
+        if (mgetErr) throw mgetErr;
         const raw = rawReply as string | null;
         versions = (versionReply as (string | null)[]).map((v) => v ?? '0');
         if (raw !== null) {
