@@ -126,7 +126,7 @@ async function cacheFigures(url: string): Promise<Map<string, number>> {
   const text = await (await fetch(`${url}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
-    const m = /^connecto_cache_(hits_total|misses_total|load_duration_seconds_count|load_duration_seconds_sum|invalidations_total)\{([^}]*)\} (\S+)$/.exec(line);
+    const m = /^connecto_cache_(hits_total|misses_total|load_duration_seconds_count|load_duration_seconds_sum|invalidations_total|errors_total)\{([^}]*)\} (\S+)$/.exec(line);
     if (!m) continue;
     out.set(`${m[1]}{${m[2]}}`, Number(m[3]));
   }
@@ -140,14 +140,15 @@ function diff(after: Map<string, number>, before: Map<string, number>): Map<stri
 }
 
 function hitRates(figures: Map<string, number>) {
-  const byNs: Record<string, { l1: number; l2: number; grace: number; misses: number; loads: number; loadMsMean: number; hitRate: number; l1Rate: number }> = {};
-  const get = (ns: string) => (byNs[ns] ??= { l1: 0, l2: 0, grace: 0, misses: 0, loads: 0, loadMsMean: 0, hitRate: 0, l1Rate: 0 });
+  const byNs: Record<string, { l1: number; l2: number; grace: number; misses: number; loads: number; errors: number; loadMsMean: number; hitRate: number; l1Rate: number }> = {};
+  const get = (ns: string) => (byNs[ns] ??= { l1: 0, l2: 0, grace: 0, misses: 0, loads: 0, errors: 0, loadMsMean: 0, hitRate: 0, l1Rate: 0 });
   let loadSum: Record<string, number> = {};
   for (const [k, v] of figures) {
     const ns = /namespace="([^"]*)"/.exec(k)?.[1] ?? '?';
     const tier = /tier="([^"]*)"/.exec(k)?.[1];
     if (k.startsWith('hits_total') && (tier === 'l1' || tier === 'l2' || tier === 'grace')) get(ns)[tier] += v;
     else if (k.startsWith('misses_total')) get(ns).misses += v;
+    else if (k.startsWith('errors_total')) get(ns).errors += v;
     else if (k.startsWith('load_duration_seconds_count')) get(ns).loads += v;
     else if (k.startsWith('load_duration_seconds_sum')) loadSum = { ...loadSum, [ns]: (loadSum[ns] ?? 0) + v };
   }
@@ -430,7 +431,7 @@ async function main(): Promise<void> {
     console.log(`cache benchmark: ${ROUNDS} rounds × ${BLOCK_SECONDS} s per side (ABBA), ${CONCURRENCY} clients, 2 nodes per side, ${USERS} users, ${TRAVELS} travels, ${WRITE_SHARE * 100} % writes; load ${result.loadAverage.before[0]} → ${result.loadAverage.after[0]} on 2 cores; ${process.version}`);
     console.log(`hit rate (cache nodes): ${round(rates.total.hitRate * 100, 1)} % (L1 ${round(rates.total.l1Share * 100, 1)} %, L2 ${round(rates.total.l2Share * 100, 1)} %)`);
     for (const [ns, s] of Object.entries(rates.byNamespace)) {
-      console.log(`  ${ns.padEnd(16)} hit ${round(s.hitRate * 100, 1)} % (L1 ${s.l1}, L2 ${s.l2}, grace ${s.grace}, misses ${s.misses}), loads ${s.loads}, mean load ${s.loadMsMean} ms`);
+      console.log(`  ${ns.padEnd(16)} hit ${round(s.hitRate * 100, 1)} % (L1 ${s.l1}, L2 ${s.l2}, grace ${s.grace}, misses ${s.misses}), loads ${s.loads}, Redis errors/timeouts ${s.errors}, mean load ${s.loadMsMean} ms`);
     }
     console.log('                               cache on: median / P95      off: median / P95     off/on median, P95');
     for (const [route, r] of Object.entries(routes)) {

@@ -323,7 +323,7 @@ export class EnvironmentVariables {
   @Type(() => Number) @IsInt() @Min(0) @Max(60000)
   CACHE_L1_OUTAGE_TTL_MS = 1000;
 
-  /** Bound of each cache call to Redis, in ms: a slower Redis is a miss (invalidations wait 4× this). */
+  /** Bound of each cache read or write to Redis, in ms: a slower Redis is a miss (invalidations wait 10× this). */
   @Type(() => Number) @IsInt() @Min(1) @Max(10000)
   CACHE_REDIS_TIMEOUT_MS = 100;
 

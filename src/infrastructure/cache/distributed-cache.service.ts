@@ -87,6 +87,12 @@ const TAG_VERSION_TTL_MS = 2 * 24 * 3600 * 1000;
 /** How many recent invalidations a node remembers to refuse storing a value loaded before one of them. */
 const RECENT_INVALIDATIONS = 2048;
 
+/**
+ * Invalidations wait this many × CACHE_REDIS_TIMEOUT_MS: they are rare and a failed one takes the
+ * node off L2 until it is replayed, so they get longer than reads.
+ */
+const INVALIDATION_TIMEOUT_FACTOR = 10;
+
 class LoadTimeout extends Error {}
 
 /**
@@ -298,8 +304,8 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
   private async invalidateInRedis(tags: string[]): Promise<boolean> {
     try {
       const keys = [...tags.map((t) => this.versionKey(t)), ...tags.map((t) => this.tagSetKey(t))];
-      await this.bounded(this.redis.client.eval(INVALIDATE, keys.length, ...keys, tags.length, TAG_VERSION_TTL_MS), 4);
-      await this.bounded(this.redis.client.publish(this.channel, JSON.stringify({ o: this.nodeId, t: tags })), 4);
+      await this.bounded(this.redis.client.eval(INVALIDATE, keys.length, ...keys, tags.length, TAG_VERSION_TTL_MS), INVALIDATION_TIMEOUT_FACTOR);
+      await this.bounded(this.redis.client.publish(this.channel, JSON.stringify({ o: this.nodeId, t: tags })), INVALIDATION_TIMEOUT_FACTOR);
       return true;
     } catch (err) {
       this.error(tagFamily(tags[0]), 'invalidation', err);
@@ -449,10 +455,16 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
     return up;
   }
 
+  /**
+   * `p`, or a rejection after `factor` × CACHE_REDIS_TIMEOUT_MS. The rejection waits one more turn
+   * (setImmediate, after the I/O poll): on a busy event loop, timers run before the socket reads of
+   * the same turn, and a reply that has already arrived must not count as a timeout.
+   */
   private bounded<T>(p: Promise<T>, factor = 1): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
+    const ms = this.redisTimeoutMs * factor;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${this.redisTimeoutMs * factor} ms`)), this.redisTimeoutMs * factor);
+      timer = setTimeout(() => setImmediate(() => reject(new Error(`Redis did not answer within ${ms} ms`))), ms);
     });
     return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
   }
