@@ -18,6 +18,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -35,7 +36,6 @@ const USERS = Number(process.env.BENCH_USERS ?? 60);
 const TRAVELS = Number(process.env.BENCH_TRAVELS ?? 30);
 const MESSAGES_PER_PLANET = Number(process.env.BENCH_MESSAGES ?? 20);
 const WRITE_SHARE = Number(process.env.BENCH_WRITE_SHARE ?? 0.05);
-const BASE_PORT = Number(process.env.BENCH_PORT ?? 3493);
 const METRICS_TOKEN = 'bench-cache-metrics-token-0123456789';
 const root = join(__dirname, '..', '..');
 
@@ -51,6 +51,18 @@ interface BenchTravel {
   id: number;
   planetId: number;
   hostIndex: number;
+}
+
+/** A port free right now (the OS picks it), so the bench never meets another job's server. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Zipf(s) over 0..n-1: index 0 the most popular. */
@@ -167,11 +179,12 @@ async function main(): Promise<void> {
   const env = benchEnv(database, { REDIS_KEY_PREFIX: `bench:cache:${process.pid}:` });
   const ds: DataSource = await openBenchDb(env, 4);
   const plainEnv = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)]));
+  const ports = [await freePort(), await freePort(), await freePort(), await freePort()];
   const urls: Record<Side, string[]> = {
-    on: [`http://127.0.0.1:${BASE_PORT}`, `http://127.0.0.1:${BASE_PORT + 1}`],
-    off: [`http://127.0.0.1:${BASE_PORT + 2}`, `http://127.0.0.1:${BASE_PORT + 3}`],
+    on: [`http://127.0.0.1:${ports[0]}`, `http://127.0.0.1:${ports[1]}`],
+    off: [`http://127.0.0.1:${ports[2]}`, `http://127.0.0.1:${ports[3]}`],
   };
-  const children = [startApp(plainEnv, BASE_PORT, 'on'), startApp(plainEnv, BASE_PORT + 1, 'on'), startApp(plainEnv, BASE_PORT + 2, 'off'), startApp(plainEnv, BASE_PORT + 3, 'off')];
+  const children = [startApp(plainEnv, ports[0], 'on'), startApp(plainEnv, ports[1], 'on'), startApp(plainEnv, ports[2], 'off'), startApp(plainEnv, ports[3], 'off')];
   const load0 = loadavg();
   let redis: RedisService | undefined;
   try {
