@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '../src/config/database.config';
@@ -42,4 +43,20 @@ export const round = (n: number, digits = 2): number => Math.round(n * 10 ** dig
 
 export function stamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-');
+}
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux; clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/** Resolves once the app at `url` answers /health/ready with 200. */
+export async function waitReady(url: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`app at ${url} did not become ready`);
 }

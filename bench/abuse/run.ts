@@ -3,44 +3,26 @@
  * quiet, then while an unauthenticated client sends the worst bodies it can — JSON nested to the
  * body limit, 4 in flight, at `POST /auth/login` — in the same run against the same app process.
  * Also: the attacker's requests alone, for the server CPU each one costs (from /proc, so the
- * client's own work is not counted).
+ * client's own work is not counted). The attacker is its own process at nice 19 (attacker.ts).
  *
- *   npm run bench:abuse            (BENCH_REQUESTS=600 BENCH_ATTACK_SECONDS=8 to change the sizes)
+ *   npm run bench:abuse            (BENCH_REQUESTS=600 BENCH_ATTACK_SECONDS=8 to change the sizes,
+ *                                   BENCH_ATTACKER_NICE=0 for an attacker at the server's priority)
  *
  * Prints medians, P95 and the attack/quiet ratios, and writes bench/results/abuse-<time>.json.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { benchEnv, openBenchDb, percentile, round, stamp } from '../bench-db';
+import { benchEnv, cpuMs, openBenchDb, percentile, round, stamp, waitReady } from '../bench-db';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
 const ATTACK_SECONDS = Number(process.env.BENCH_ATTACK_SECONDS ?? 8);
 const ATTACKERS = 4;
+/** CPU priority of the attacker process (19: lowest; 0 to compete with the server as an equal). */
+const ATTACKER_NICE = Number(process.env.BENCH_ATTACKER_NICE ?? 19);
 const PORT = Number(process.env.BENCH_PORT ?? 3391);
 const root = join(__dirname, '..', '..');
-const CLK_TCK = 100;
-
-/** The costliest body under the 256 KB limit: one long nesting (the main before #7 spent ~0.6 s of CPU on it). */
-function worstBody(limitBytes: number): string {
-  const levels = Math.floor((limitBytes - 32) / 2);
-  return `{"email":${'['.repeat(levels)}${']'.repeat(levels)},"password":"x"}`;
-}
-
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('app did not become ready');
-}
 
 async function timed(url: string, init?: RequestInit): Promise<{ ms: number; status: number }> {
   const t0 = performance.now();
@@ -66,17 +48,35 @@ async function protectedPhase(url: string, token: string, planetId: number) {
   return { health: summary(health), messagePage: summary(page) };
 }
 
-function attack(url: string, body: Uint8Array, until: () => boolean) {
-  const statuses: Record<string, number> = {};
-  const latencies: number[] = [];
-  const loops = Array.from({ length: ATTACKERS }, async () => {
-    while (!until()) {
-      const r = await timed(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body }).catch(() => ({ ms: 0, status: 0 }));
-      statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-      latencies.push(r.ms);
-    }
+interface AttackReport {
+  requests: number;
+  statuses: Record<string, number>;
+  latency: { median: number; p95: number };
+  bodyBytes: number;
+}
+
+/**
+ * Starts the attacker (bench/abuse/attacker.ts) as its own process at the lowest CPU priority;
+ * `finish()` stops it (SIGTERM) unless it stops by itself after `seconds`, and returns its report.
+ */
+function startAttacker(url: string, bodyLimitBytes: number, seconds = 0): { finish: () => Promise<AttackReport> } {
+  const node = [process.execPath, '-r', 'ts-node/register/transpile-only', join(__dirname, 'attacker.ts')];
+  const child = spawn('nice', ['-n', String(ATTACKER_NICE), ...node], {
+    cwd: root,
+    env: { ...process.env, ATTACK_URL: url, ATTACKERS: String(ATTACKERS), ATTACK_BODY_BYTES: String(bodyLimitBytes), ATTACK_SECONDS: String(seconds) },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return Promise.all(loops).then(() => ({ statuses, latency: summary(latencies), requests: latencies.length }));
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<AttackReport>((resolve, reject) =>
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as AttackReport) : reject(new Error(`attacker exited with ${code}`)))),
+  );
+  return {
+    finish: () => {
+      if (seconds === 0) child.kill('SIGTERM');
+      return exited;
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -99,29 +99,25 @@ async function main(): Promise<void> {
     const travel = (await (await fetch(`${url}/api/v1/travels`, { method: 'POST', headers: auth, body: JSON.stringify({ title: '벤치 여행', visibility: 'PUBLIC' }) })).json()) as { id: number };
     const planet = (await (await fetch(`${url}/api/v1/travels/${travel.id}/planets`, { method: 'POST', headers: auth, body: JSON.stringify({ name: '벤치 방' }) })).json()) as { id: number };
     for (let i = 0; i < 60; i++) await fetch(`${url}/api/v1/planets/${planet.id}/messages`, { method: 'POST', headers: auth, body: JSON.stringify({ content: `부산 여행 메시지 ${i}` }) });
-    // Encoded once: the attacking client should spend as little of the shared CPU as it can.
-    const body = new Uint8Array(Buffer.from(worstBody(env.HTTP_BODY_LIMIT_BYTES)));
-
     await protectedPhase(url, reg.accessToken, planet.id); // warm-up
     const quiet = await protectedPhase(url, reg.accessToken, planet.id);
 
-    let stop = false;
-    const attacking = attack(url, body, () => stop);
+    const attacking = startAttacker(url, env.HTTP_BODY_LIMIT_BYTES);
+    await new Promise((r) => setTimeout(r, 1500)); // the attacker's own start-up, so the phase is all under attack
     const underAttack = await protectedPhase(url, reg.accessToken, planet.id);
-    stop = true;
-    const attackDuring = await attacking;
+    const attackDuring = await attacking.finish();
 
     // The attacker alone: server CPU per attacking request.
     const cpu0 = cpuMs(pid);
-    const t0 = Date.now();
-    const alone = await attack(url, body, () => Date.now() - t0 > ATTACK_SECONDS * 1000);
+    const alone = await startAttacker(url, env.HTTP_BODY_LIMIT_BYTES, ATTACK_SECONDS).finish();
     const cpuPerAttack = (cpuMs(pid) - cpu0) / Math.max(1, alone.requests);
 
     const result = {
       at: new Date().toISOString(),
       requestsPerPhase: REQUESTS,
       attackers: ATTACKERS,
-      attackBodyBytes: body.byteLength,
+      attackBodyBytes: alone.bodyBytes,
+      attackerProcess: `separate process, nice -n ${ATTACKER_NICE}`,
       quiet,
       underAttack,
       ratioP95: { health: round(underAttack.health.p95 / quiet.health.p95, 2), messagePage: round(underAttack.messagePage.p95 / quiet.messagePage.p95, 2) },
@@ -134,7 +130,7 @@ async function main(): Promise<void> {
     for (const k of ['health', 'messagePage'] as const) {
       console.log(`  ${k.padEnd(14)} ${String(quiet[k].median).padStart(7)} / ${String(quiet[k].p95).padEnd(8)} ms   ${String(underAttack[k].median).padStart(7)} / ${String(underAttack[k].p95).padEnd(8)} ms   ${result.ratioP95[k]}×`);
     }
-    console.log(`  attacker answers during the measured phase: ${JSON.stringify(attackDuring.statuses)} (median ${attackDuring.latency.median} ms)`);
+    console.log(`  attacker answers during the measured phase: ${JSON.stringify(attackDuring.statuses)} (${attackDuring.requests} requests, median ${round(attackDuring.latency.median, 2)} ms)`);
     console.log(`  attacker alone: ${alone.requests} requests, ${JSON.stringify(alone.statuses)}, ${result.attackAlone.serverCpuMsPerRequest} ms server CPU each`);
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });
     const file = join(root, 'bench', 'results', `abuse-${stamp()}.json`);

@@ -11,14 +11,14 @@
  * Writes bench/results/metrics-<time>.json. Target: P95 with metrics < 1.05 × P95 without.
  */
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
 import { operationOf } from '../../src/infrastructure/metrics/db-metrics';
 import { createSeries } from '../../src/infrastructure/metrics/series';
-import { benchEnv, openBenchDb, percentile, round, stamp } from '../bench-db';
+import { benchEnv, cpuMs, openBenchDb, percentile, round, stamp, waitReady } from '../bench-db';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const BLOCK_SECONDS = Number(process.env.BENCH_BLOCK_SECONDS ?? 4);
@@ -28,23 +28,9 @@ const SCRAPE_MS = Number(process.env.BENCH_SCRAPE_MS ?? 2000);
 const BASE_PORT = Number(process.env.BENCH_PORT ?? 3393);
 const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 const root = join(__dirname, '..', '..');
-const CLK_TCK = 100;
 
 type Side = 'on' | 'off';
 
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-
-async function waitReady(url: string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`app at ${url} did not become ready`);
-}
 
 function summary(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);

@@ -20,7 +20,10 @@ export async function createTravel(host: UserRef, overrides: Partial<TravelInput
 
 /** Makes `user` an ACTIVE member (any visibility, as a host adding them would); `role: HOST` makes a co-host. */
 export async function addMember(travel: { id: number }, user: UserRef, role: TravelRole = TravelRole.MEMBER): Promise<TravelUser> {
-  const { membership } = await Travel.addMember(travel.id, idOf(user));
-  if (role === TravelRole.HOST) return (await Travel.setMemberRole(travel.id, idOf(user), role)).membership;
-  return membership;
+  const added = await Travel.addMember(travel.id, idOf(user));
+  if (added.kind !== 'member') throw new Error(`addMember(${travel.id}, ${idOf(user)}) refused: ${added.kind}`);
+  if (role === TravelRole.MEMBER) return added.membership;
+  const promoted = await Travel.setMemberRole(travel.id, idOf(user), role);
+  if (promoted.kind !== 'member') throw new Error(`setMemberRole(${travel.id}, ${idOf(user)}) refused: ${promoted.kind}`);
+  return promoted.membership;
 }

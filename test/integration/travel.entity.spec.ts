@@ -1,7 +1,7 @@
 import { PlanetUser } from '../../src/modules/planet/planet-user.entity';
 import { Planet } from '../../src/modules/planet/planet.entity';
 import { TravelUser } from '../../src/modules/travel/travel-user.entity';
-import { Travel } from '../../src/modules/travel/travel.entity';
+import { Travel, TravelMembershipChange, TravelMembershipOutcome } from '../../src/modules/travel/travel.entity';
 import { MembershipStatus, TravelRole, TravelVisibility } from '../../src/modules/travel/travel.enums';
 import { createPlanet, joinPlanet } from '../factories/planet.factory';
 import { addMember, createTravel } from '../factories/travel.factory';
@@ -18,6 +18,10 @@ describe('Travel statics (real PostgreSQL)', () => {
   const activeCount = async (travelId: number): Promise<number> => {
     const [{ n }] = await db.dataSource.query<{ n: number }[]>("SELECT count(*)::int AS n FROM travel_user WHERE travel_id = $1 AND status = 'ACTIVE'", [travelId]);
     return n;
+  };
+  const member = (outcome: TravelMembershipOutcome): TravelMembershipChange => {
+    if (outcome.kind !== 'member') throw new Error(`expected a membership, got ${outcome.kind}`);
+    return outcome;
   };
   const stored = (id: number): Promise<Travel> => Travel.findOneOrFail({ where: { id }, withDeleted: true });
 
@@ -72,7 +76,7 @@ describe('Travel statics (real PostgreSQL)', () => {
     it('adds a MEMBER to a PUBLIC travel and counts them', async () => {
       const travel = await createTravel(host);
       const change = await Travel.join(travel.id, alice.user.id);
-      expect(change).toMatchObject({ changed: true, participantCount: 2, membership: { role: TravelRole.MEMBER, status: MembershipStatus.ACTIVE } });
+      expect(change).toMatchObject({ kind: 'member', changed: true, participantCount: 2, membership: { role: TravelRole.MEMBER, status: MembershipStatus.ACTIVE } });
       expect((await stored(travel.id)).participantCount).toBe(2);
     });
 
@@ -80,32 +84,39 @@ describe('Travel statics (real PostgreSQL)', () => {
       const travel = await createTravel(host);
       await Travel.join(travel.id, alice.user.id);
       const again = await Travel.join(travel.id, alice.user.id);
-      expect(again.changed).toBe(false);
+      expect(again).toMatchObject({ kind: 'member', changed: false });
       expect((await stored(travel.id)).participantCount).toBe(2);
     });
 
     it('reactivates the same membership row when someone who left joins again', async () => {
       const travel = await createTravel(host);
-      const first = await Travel.join(travel.id, alice.user.id);
+      const first = member(await Travel.join(travel.id, alice.user.id));
       await Travel.leave(travel.id, alice.user.id);
-      const again = await Travel.join(travel.id, alice.user.id);
+      const again = member(await Travel.join(travel.id, alice.user.id));
       expect(again.membership.id).toBe(first.membership.id);
       expect(again.membership.status).toBe(MembershipStatus.ACTIVE);
       expect(await TravelUser.countBy({ travelId: travel.id, userId: alice.user.id })).toBe(1);
       expect((await stored(travel.id)).participantCount).toBe(2);
     });
 
-    it('answers 404 for a PRIVATE travel and changes nothing', async () => {
+    it('refuses a PRIVATE travel as not-found and changes nothing', async () => {
       const travel = await createTravel(host, { visibility: TravelVisibility.PRIVATE });
-      expect((await appError(Travel.join(travel.id, alice.user.id))).status).toBe(404);
+      expect(await Travel.join(travel.id, alice.user.id)).toEqual({ kind: 'not-found' });
       expect((await stored(travel.id)).participantCount).toBe(1);
     });
 
-    it('answers 403 for a BANNED user', async () => {
+    it('refuses a deleted travel as not-found', async () => {
+      const travel = await createTravel(host);
+      await Travel.softDeleteWithPlanets(travel.id);
+      expect(await Travel.join(travel.id, alice.user.id)).toEqual({ kind: 'not-found' });
+      expect(await Travel.softDeleteWithPlanets(travel.id)).toBeNull();
+    });
+
+    it('refuses a BANNED user', async () => {
       const travel = await createTravel(host);
       await Travel.join(travel.id, alice.user.id);
       await TravelUser.update({ travelId: travel.id, userId: alice.user.id }, { status: MembershipStatus.BANNED });
-      expect((await appError(Travel.join(travel.id, alice.user.id))).status).toBe(403);
+      expect(await Travel.join(travel.id, alice.user.id)).toEqual({ kind: 'banned' });
     });
   });
 
@@ -113,14 +124,14 @@ describe('Travel statics (real PostgreSQL)', () => {
     it('adds a user to a PRIVATE travel', async () => {
       const travel = await createTravel(host, { visibility: TravelVisibility.PRIVATE });
       const change = await Travel.addMember(travel.id, alice.user.id);
-      expect(change.participantCount).toBe(2);
+      expect(change).toMatchObject({ kind: 'member', participantCount: 2 });
       expect((await Travel.findAccessible(travel.id, alice.user.id))?.membership?.role).toBe(TravelRole.MEMBER);
     });
 
-    it('answers 404 for an unknown user and 409 for an ACTIVE member', async () => {
+    it('refuses an unknown user and an ACTIVE member', async () => {
       const travel = await createTravel(host, { visibility: TravelVisibility.PRIVATE });
-      expect((await appError(Travel.addMember(travel.id, 2147483000))).status).toBe(404);
-      expect((await appError(Travel.addMember(travel.id, host.user.id))).status).toBe(409);
+      expect(await Travel.addMember(travel.id, 2147483000)).toEqual({ kind: 'unknown-user' });
+      expect(await Travel.addMember(travel.id, host.user.id)).toEqual({ kind: 'already-member' });
       expect((await stored(travel.id)).participantCount).toBe(1);
     });
   });
@@ -137,8 +148,8 @@ describe('Travel statics (real PostgreSQL)', () => {
       const elsewhere = await createPlanet(other, alice);
 
       const result = await Travel.leave(travel.id, alice.user.id);
-      expect(result).toEqual({ left: true, endedPlanetIds: expect.arrayContaining([p1.id, p2.id]), travelDeleted: false });
-      expect(result.endedPlanetIds).toHaveLength(2);
+      expect(result).toEqual({ kind: 'left', left: true, endedPlanetIds: expect.arrayContaining([p1.id, p2.id]), travelDeleted: false });
+      expect(result.kind === 'left' && result.endedPlanetIds).toHaveLength(2);
       expect((await stored(travel.id)).participantCount).toBe(1);
       expect(await PlanetUser.isActiveMember(p1.id, alice.user.id)).toBe(false);
       expect(await PlanetUser.isActiveMember(p2.id, alice.user.id)).toBe(false);
@@ -147,19 +158,19 @@ describe('Travel statics (real PostgreSQL)', () => {
 
     it('is a no-op for a PUBLIC travel the user is not in', async () => {
       const travel = await createTravel(host);
-      expect(await Travel.leave(travel.id, alice.user.id)).toEqual({ left: false, endedPlanetIds: [], travelDeleted: false });
+      expect(await Travel.leave(travel.id, alice.user.id)).toEqual({ kind: 'left', left: false, endedPlanetIds: [], travelDeleted: false });
       expect((await stored(travel.id)).participantCount).toBe(1);
     });
 
-    it('answers 404 for a PRIVATE travel the user was never in', async () => {
+    it('refuses a PRIVATE travel the user is not in as not-found', async () => {
       const travel = await createTravel(host, { visibility: TravelVisibility.PRIVATE });
-      expect((await appError(Travel.leave(travel.id, alice.user.id))).status).toBe(404);
+      expect(await Travel.leave(travel.id, alice.user.id)).toEqual({ kind: 'not-found' });
     });
 
-    it('refuses (409) the last host leaving while other members remain, and changes nothing', async () => {
+    it('refuses the last host leaving while other members remain, and changes nothing', async () => {
       const travel = await createTravel(host);
       await Travel.join(travel.id, alice.user.id);
-      expect((await appError(Travel.leave(travel.id, host.user.id))).status).toBe(409);
+      expect(await Travel.leave(travel.id, host.user.id)).toEqual({ kind: 'last-host-leaving' });
       expect((await stored(travel.id)).participantCount).toBe(2);
       expect(await activeCount(travel.id)).toBe(2);
     });
@@ -167,7 +178,7 @@ describe('Travel statics (real PostgreSQL)', () => {
     it('lets a host leave once another member is host', async () => {
       const travel = await createTravel(host);
       await addMember(travel, alice, TravelRole.HOST);
-      expect((await Travel.leave(travel.id, host.user.id)).left).toBe(true);
+      expect(await Travel.leave(travel.id, host.user.id)).toMatchObject({ kind: 'left', left: true });
       expect((await stored(travel.id)).participantCount).toBe(1);
     });
 
@@ -175,7 +186,7 @@ describe('Travel statics (real PostgreSQL)', () => {
       const travel = await createTravel(host);
       const planet = await createPlanet(travel, host);
       const result = await Travel.leave(travel.id, host.user.id);
-      expect(result).toEqual({ left: true, endedPlanetIds: [planet.id], travelDeleted: true });
+      expect(result).toEqual({ kind: 'left', left: true, endedPlanetIds: [planet.id], travelDeleted: true });
       const gone = await stored(travel.id);
       expect(gone.deletedAt).not.toBeNull();
       expect(gone.participantCount).toBe(0);
@@ -184,14 +195,14 @@ describe('Travel statics (real PostgreSQL)', () => {
   });
 
   describe('setMemberRole', () => {
-    it('refuses (409) demoting the last host', async () => {
+    it('refuses demoting the last host', async () => {
       const travel = await createTravel(host);
-      expect((await appError(Travel.setMemberRole(travel.id, host.user.id, TravelRole.MEMBER))).status).toBe(409);
+      expect(await Travel.setMemberRole(travel.id, host.user.id, TravelRole.MEMBER)).toEqual({ kind: 'last-host-demoted' });
     });
 
-    it('answers 404 for a user who is not an ACTIVE member', async () => {
+    it('refuses a user who is not an ACTIVE member', async () => {
       const travel = await createTravel(host);
-      expect((await appError(Travel.setMemberRole(travel.id, bob.user.id, TravelRole.HOST))).status).toBe(404);
+      expect(await Travel.setMemberRole(travel.id, bob.user.id, TravelRole.HOST)).toEqual({ kind: 'not-member' });
     });
   });
 

@@ -16,6 +16,8 @@ export interface DrainReport {
   drained: boolean;
   httpLeft: number;
   socketAcksLeft: number;
+  /** Socket.IO connections still open once the sockets were closed (0 unless one would not close). */
+  socketsLeft: number;
   ms: number;
 }
 
@@ -69,15 +71,17 @@ export class LifecycleService {
       new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), opts.timeoutMs))),
     ]);
     clearTimeout(timer);
-    const report: DrainReport = { drained, httpLeft: this.http?.pending ?? 0, socketAcksLeft: this.sockets?.pending ?? 0, ms: Date.now() - started };
-    if (!drained) this.logger.warn(`drain timeout: ${report.httpLeft} HTTP requests and ${report.socketAcksLeft} socket acks still pending; closing anyway`);
+    const httpLeft = this.http?.pending ?? 0;
+    const socketAcksLeft = this.sockets?.pending ?? 0;
+    const ms = Date.now() - started;
+    if (!drained) this.logger.warn(`drain timeout: ${httpLeft} HTTP requests and ${socketAcksLeft} socket acks still pending; closing anyway`);
 
     const grace = noticeAt + Math.min(SOCKET_NOTICE_GRACE_MS, opts.timeoutMs) - Date.now();
     if (grace > 0) await sleep(grace);
     this.sockets?.close();
     await this.waitForWebSockets(Math.min(1000, opts.timeoutMs));
     if (!drained) this.http?.destroyAll();
-    return report;
+    return { drained, httpLeft, socketAcksLeft, socketsLeft: this.sockets?.connected ?? 0, ms };
   }
 
   /** Gives closed WebSockets a moment for the close handshake, then cuts what is left. */

@@ -8,7 +8,9 @@ import type { Travel } from './travel.entity';
 
 /**
  * A user's membership of a travel. The rule "an ACTIVE member of a travel that is not deleted" is
- * defined here once (`liveSql`, `findActive`); travel and planet statics use it.
+ * defined here once (`liveSql`, `findActive`); travel and planet statics use it. `activate`, `end`
+ * and `setRole` are the only writers of a membership's status and role (inside Travel's locked
+ * transactions).
  */
 @Entity('travel_user')
 @Unique('UQ_travel_user_travel_user', ['travelId', 'userId'])
@@ -67,5 +69,23 @@ export class TravelUser extends MembershipRecord {
       .andWhere(TravelUser.liveSql('tu'));
     if (lock) qb.setLock('for_no_key_update');
     return qb.getOne();
+  }
+
+  /** Makes `existing` (or a new row) the user's ACTIVE membership with `role`; inside the caller's transaction. */
+  static async activate(m: EntityManager, travelId: number, userId: number, existing: TravelUser | null, role: TravelRole): Promise<TravelUser> {
+    if (!existing) return m.save(m.create(TravelUser, { travelId, userId, role, status: MembershipStatus.ACTIVE }));
+    const joinedAt = new Date();
+    await m.update(TravelUser, { id: existing.id }, { status: MembershipStatus.ACTIVE, role, leftAt: null, joinedAt });
+    return Object.assign(existing, { status: MembershipStatus.ACTIVE, role, leftAt: null, joinedAt });
+  }
+
+  /** Ends the membership (LEFT, with leftAt); inside the caller's transaction. */
+  static async end(m: EntityManager, id: number): Promise<void> {
+    await m.update(TravelUser, { id }, { status: MembershipStatus.LEFT, leftAt: new Date() });
+  }
+
+  static async setRole(m: EntityManager, membership: TravelUser, role: TravelRole): Promise<void> {
+    await m.update(TravelUser, { id: membership.id }, { role });
+    membership.role = role;
   }
 }

@@ -46,6 +46,29 @@ export interface TravelLeaveResult {
   travelDeleted: boolean;
 }
 
+/**
+ * Why a membership change was refused, decided under the travel's row lock; TravelService turns it
+ * into the HTTP answer (as Planet's PlanetRefusal and Message.insertForMember's outcomes).
+ */
+export type TravelRefusal =
+  /** The travel does not exist or is deleted, or (join, leave) it is PRIVATE and the caller is not a member. */
+  | { kind: 'not-found' }
+  /** join: the caller was removed from the travel. */
+  | { kind: 'banned' }
+  /** addMember: there is no such user. */
+  | { kind: 'unknown-user' }
+  /** addMember: the user is already an ACTIVE member. */
+  | { kind: 'already-member' }
+  /** setMemberRole: the user is not an ACTIVE member. */
+  | { kind: 'not-member' }
+  /** leave: the last host may not leave while other members remain. */
+  | { kind: 'last-host-leaving' }
+  /** setMemberRole: the last host may not step down. */
+  | { kind: 'last-host-demoted' };
+
+export type TravelMembershipOutcome = ({ kind: 'member' } & TravelMembershipChange) | TravelRefusal;
+export type TravelLeaveOutcome = ({ kind: 'left' } & TravelLeaveResult) | Extract<TravelRefusal, { kind: 'not-found' | 'last-host-leaving' }>;
+
 export interface TravelAccess {
   travel: Travel;
   /** The caller's ACTIVE membership, or null. */
@@ -142,7 +165,7 @@ export class Travel extends BaseActiveRecord {
           participantCount: 1,
         }),
       );
-      const membership = await m.save(m.create(TravelUser, { travelId: travel.id, userId, role: TravelRole.HOST, status: MembershipStatus.ACTIVE }));
+      const membership = await TravelUser.activate(m, travel.id, userId, null, TravelRole.HOST);
       return { travel, membership };
     });
   }
@@ -211,10 +234,11 @@ export class Travel extends BaseActiveRecord {
     };
   }
 
-  /** Changes only the given fields (never participantCount), checking the dates against the stored ones. */
-  static async updateDetails(id: number, patch: Partial<TravelInput>): Promise<Travel> {
+  /** Changes only the given fields (never participantCount), checking the dates against the stored ones; null when the travel is gone. */
+  static async updateDetails(id: number, patch: Partial<TravelInput>): Promise<Travel | null> {
     return Travel.transaction(async (m) => {
-      const travel = await Travel.lockForMembership(m, id);
+      const travel = await Travel.lockLive(m, id);
+      if (!travel) return null;
       const startDate = patch.startDate !== undefined ? patch.startDate : travel.startDate;
       const endDate = patch.endDate !== undefined ? patch.endDate : travel.endDate;
       Travel.assertDates(startDate, endDate);
@@ -235,14 +259,13 @@ export class Travel extends BaseActiveRecord {
 
   /**
    * Soft-deletes the travel and its planets; every ACTIVE planet membership in it ends (so sockets
-   * leave the rooms). Returns the ended memberships.
+   * leave the rooms). Returns the ended memberships, or null when the travel is gone already.
    */
-  static async softDeleteWithPlanets(id: number): Promise<{ planetId: number; userId: number }[]> {
+  static async softDeleteWithPlanets(id: number): Promise<{ planetId: number; userId: number }[] | null> {
     return Travel.transaction(async (m) => {
-      await Travel.lockForMembership(m, id);
+      if (!(await Travel.lockLive(m, id))) return null;
       const ended = await PlanetUser.endInTravel(m, id);
-      await m.query('UPDATE planet SET deleted_at = now() WHERE travel_id = $1 AND deleted_at IS NULL', [id]);
-      await m.query('UPDATE travel SET deleted_at = now() WHERE id = $1', [id]);
+      await Travel.softDeleteLocked(m, id);
       return ended;
     });
   }
@@ -251,95 +274,89 @@ export class Travel extends BaseActiveRecord {
    * Joins a PUBLIC travel (an ACTIVE member gets its membership back unchanged; a LEFT one is
    * reactivated as MEMBER). Membership and participantCount change together under the travel's row lock.
    */
-  static async join(travelId: number, userId: number): Promise<TravelMembershipChange> {
+  static async join(travelId: number, userId: number): Promise<TravelMembershipOutcome> {
     return Travel.transaction(async (m) => {
-      const travel = await Travel.lockForMembership(m, travelId);
+      const travel = await Travel.lockLive(m, travelId);
+      if (!travel) return { kind: 'not-found' };
       const existing = await m.findOne(TravelUser, { where: { travelId, userId } });
-      if (existing?.isActive()) return { membership: existing, participantCount: travel.participantCount, changed: false };
-      if (travel.visibility !== TravelVisibility.PUBLIC) throw AppException.notFound('Travel');
-      if (existing?.status === MembershipStatus.BANNED) throw AppException.forbidden('You were removed from this travel');
+      if (existing?.isActive()) return { kind: 'member', membership: existing, participantCount: travel.participantCount, changed: false };
+      if (travel.visibility !== TravelVisibility.PUBLIC) return { kind: 'not-found' };
+      if (existing?.status === MembershipStatus.BANNED) return { kind: 'banned' };
       return Travel.activate(m, travel, userId, existing, TravelRole.MEMBER);
     });
   }
 
-  /** A host adds a user (any visibility); 404 for an unknown user, 409 when already an ACTIVE member. */
-  static async addMember(travelId: number, userId: number): Promise<TravelMembershipChange> {
+  /** A host adds a user (any visibility; the service checks the host). */
+  static async addMember(travelId: number, userId: number): Promise<TravelMembershipOutcome> {
     return Travel.transaction(async (m) => {
-      const travel = await Travel.lockForMembership(m, travelId);
-      if (!(await m.exists(User, { where: { id: userId } }))) throw AppException.notFound('User');
+      const travel = await Travel.lockLive(m, travelId);
+      if (!travel) return { kind: 'not-found' };
+      if (!(await m.exists(User, { where: { id: userId } }))) return { kind: 'unknown-user' };
       const existing = await m.findOne(TravelUser, { where: { travelId, userId } });
-      if (existing?.isActive()) throw AppException.conflict('is already a member of this travel', 'userId');
+      if (existing?.isActive()) return { kind: 'already-member' };
       return Travel.activate(m, travel, userId, existing, TravelRole.MEMBER);
     });
   }
 
   /**
    * Ends the user's membership and their planet memberships in this travel. Not a member: a no-op
-   * (`left: false`). The last HOST may not leave while other members remain (409: make someone
-   * else host first, or delete the travel); when the last member leaves, the travel is deleted.
+   * (`left: false`), or not-found for a PRIVATE travel. The last HOST may not leave while other
+   * members remain (make someone else host first, or delete the travel); when the last member
+   * leaves, the travel is deleted. Visibility is checked here only, under the row lock.
    */
-  static async leave(travelId: number, userId: number): Promise<TravelLeaveResult> {
+  static async leave(travelId: number, userId: number): Promise<TravelLeaveOutcome> {
     return Travel.transaction(async (m) => {
-      const travel = await Travel.lockForMembership(m, travelId);
-      const membership = await m.findOne(TravelUser, { where: { travelId, userId } });
-      if (!membership && travel.visibility !== TravelVisibility.PUBLIC) throw AppException.notFound('Travel');
-      if (!membership?.isActive()) return { left: false, endedPlanetIds: [], travelDeleted: false };
+      const travel = await Travel.lockLive(m, travelId);
+      if (!travel) return { kind: 'not-found' };
+      const membership = await TravelUser.findActive(travelId, userId, m);
+      if (!membership) return travel.visibility === TravelVisibility.PUBLIC ? { kind: 'left', left: false, endedPlanetIds: [], travelDeleted: false } : { kind: 'not-found' };
 
       const lastMember = travel.participantCount <= 1;
-      if (membership.role === TravelRole.HOST && !lastMember && (await Travel.otherHostCount(m, travelId, userId)) === 0) {
-        throw AppException.conflict('The last host cannot leave while other members remain: make another member host, or delete the travel');
-      }
-      await m.update(TravelUser, { id: membership.id }, { status: MembershipStatus.LEFT, leftAt: new Date() });
+      if (membership.role === TravelRole.HOST && !lastMember && (await Travel.otherHostCount(m, travelId, userId)) === 0) return { kind: 'last-host-leaving' };
+      await TravelUser.end(m, membership.id);
       await m.query('UPDATE travel SET participant_count = participant_count - 1 WHERE id = $1', [travelId]);
       const ended = await PlanetUser.endInTravel(m, travelId, userId);
-      if (lastMember) {
-        await m.query('UPDATE planet SET deleted_at = now() WHERE travel_id = $1 AND deleted_at IS NULL', [travelId]);
-        await m.query('UPDATE travel SET deleted_at = now() WHERE id = $1', [travelId]);
-      }
-      return { left: true, endedPlanetIds: ended.map((e) => e.planetId), travelDeleted: lastMember };
+      if (lastMember) await Travel.softDeleteLocked(m, travelId);
+      return { kind: 'left', left: true, endedPlanetIds: ended.map((e) => e.planetId), travelDeleted: lastMember };
     });
   }
 
-  /** Makes an ACTIVE member HOST or MEMBER; the last host cannot step down (409). */
-  static async setMemberRole(travelId: number, userId: number, role: TravelRole): Promise<TravelMembershipChange> {
+  /** Makes an ACTIVE member HOST or MEMBER; the last host cannot step down. */
+  static async setMemberRole(travelId: number, userId: number, role: TravelRole): Promise<TravelMembershipOutcome> {
     return Travel.transaction(async (m) => {
-      const travel = await Travel.lockForMembership(m, travelId);
+      const travel = await Travel.lockLive(m, travelId);
+      if (!travel) return { kind: 'not-found' };
       const membership = await TravelUser.findActive(travelId, userId, m);
-      if (!membership) throw AppException.notFound('Member');
-      if (membership.role === role) return { membership, participantCount: travel.participantCount, changed: false };
-      if (role === TravelRole.MEMBER && (await Travel.otherHostCount(m, travelId, userId)) === 0) {
-        throw AppException.conflict('A travel needs a host: make another member host first', 'role');
-      }
-      await m.update(TravelUser, { id: membership.id }, { role });
-      membership.role = role;
-      return { membership, participantCount: travel.participantCount, changed: true };
+      if (!membership) return { kind: 'not-member' };
+      if (membership.role === role) return { kind: 'member', membership, participantCount: travel.participantCount, changed: false };
+      if (role === TravelRole.MEMBER && (await Travel.otherHostCount(m, travelId, userId)) === 0) return { kind: 'last-host-demoted' };
+      await TravelUser.setRole(m, membership, role);
+      return { kind: 'member', membership, participantCount: travel.participantCount, changed: true };
     });
   }
 
   /**
-   * Locks the (not deleted) travel row for the rest of the transaction; 404 when there is none.
+   * Locks the (not deleted) travel row for the rest of the transaction; null when there is none.
    * Every change of a travel or of its memberships takes this lock, so this is where the cache
    * learns of them: after commit, the travel's cached summary (`travel:<id>`) and every cached
    * membership check of the travel (`travel-members:<id>`, TravelUser.findActive) drop on every node.
    */
-  static async lockForMembership(m: EntityManager, id: number): Promise<Travel> {
+  static async lockLive(m: EntityManager, id: number): Promise<Travel | null> {
     const travel = await m.createQueryBuilder(Travel, 't').setLock('for_no_key_update').where('t.id = :id', { id }).getOne();
-    if (!travel) throw AppException.notFound('Travel');
-    afterCommit(m, () => invalidateCacheTags([`travel:${id}`, `travel-members:${id}`]));
+    if (travel) afterCommit(m, () => invalidateCacheTags([`travel:${id}`, `travel-members:${id}`]));
     return travel;
   }
 
-  private static async activate(m: EntityManager, travel: Travel, userId: number, existing: TravelUser | null, role: TravelRole): Promise<TravelMembershipChange> {
-    let membership: TravelUser;
-    if (existing) {
-      const joinedAt = new Date();
-      await m.update(TravelUser, { id: existing.id }, { status: MembershipStatus.ACTIVE, role, leftAt: null, joinedAt });
-      membership = Object.assign(existing, { status: MembershipStatus.ACTIVE, role, leftAt: null, joinedAt });
-    } else {
-      membership = await m.save(m.create(TravelUser, { travelId: travel.id, userId, role, status: MembershipStatus.ACTIVE }));
-    }
+  /** Soft-deletes the locked travel and its planets (their memberships are the caller's to end). */
+  private static async softDeleteLocked(m: EntityManager, id: number): Promise<void> {
+    await m.query('UPDATE planet SET deleted_at = now() WHERE travel_id = $1 AND deleted_at IS NULL', [id]);
+    await m.query('UPDATE travel SET deleted_at = now() WHERE id = $1', [id]);
+  }
+
+  private static async activate(m: EntityManager, travel: Travel, userId: number, existing: TravelUser | null, role: TravelRole): Promise<TravelMembershipOutcome> {
+    const membership = await TravelUser.activate(m, travel.id, userId, existing, role);
     await m.query('UPDATE travel SET participant_count = participant_count + 1 WHERE id = $1', [travel.id]);
-    return { membership, participantCount: travel.participantCount + 1, changed: true };
+    return { kind: 'member', membership, participantCount: travel.participantCount + 1, changed: true };
   }
 
   private static async otherHostCount(m: EntityManager, travelId: number, userId: number): Promise<number> {

@@ -16,7 +16,7 @@ import {
 } from './dto/travel-response.dto';
 import type { UpdateTravelDto } from './dto/update-travel.dto';
 import { TravelUser } from './travel-user.entity';
-import { POPULAR_TRAVELS_CACHE, Travel, TravelAccess, TravelSummary } from './travel.entity';
+import { POPULAR_TRAVELS_CACHE, Travel, TravelAccess, TravelRefusal, TravelSummary } from './travel.entity';
 
 /** Cache namespace of the travel summaries GET /travels/:id answers with (shared by viewers; the viewer's role is the `membership` namespace's). */
 export const TRAVEL_DETAILS_CACHE = 'travel:details';
@@ -77,7 +77,7 @@ export class TravelService {
 
   /**
    * The (not deleted) travel as plain data, cached; tag `travel:<id>`: every change of the travel
-   * or its memberships (Travel.lockForMembership). "Not found" is not cached (the id may be created next).
+   * or its memberships (Travel.lockLive). "Not found" is not cached (the id may be created next).
    */
   @CacheResult<[number]>(TRAVEL_DETAILS_TTL_SECONDS, { namespace: TRAVEL_DETAILS_CACHE, tags: (id) => [`travel:${id}`], store: (summary) => summary !== null })
   async summary(id: number): Promise<TravelSummary | null> {
@@ -87,6 +87,7 @@ export class TravelService {
   async update(user: CurrentUserData, id: number, dto: UpdateTravelDto): Promise<TravelResponseDto> {
     await this.requireHost(id, user.id);
     const travel = await Travel.updateDetails(id, dto);
+    if (!travel) throw AppException.notFound('Travel');
     await this.popularChanged();
     return toTravelResponse(travel, TravelRole.HOST);
   }
@@ -94,41 +95,47 @@ export class TravelService {
   async remove(user: CurrentUserData, id: number): Promise<void> {
     await this.requireHost(id, user.id);
     const ended = await Travel.softDeleteWithPlanets(id);
+    if (!ended) throw AppException.notFound('Travel');
     await this.popularChanged();
     for (const { planetId, userId } of ended) this.events.emit('planet.membership.changed', { planetId, userId, active: false });
   }
 
   /** Visibility (404 for a PRIVATE travel) and bans are checked once, under the travel's row lock, in Travel.join. */
   async join(user: CurrentUserData, id: number): Promise<TravelMembershipResponseDto> {
-    const { membership, participantCount } = await Travel.join(id, user.id);
-    await this.popularChanged();
-    return toTravelMembershipResponse(membership, participantCount);
+    const outcome = await Travel.join(id, user.id);
+    if (outcome.kind !== 'member') throw refusal(outcome);
+    if (outcome.changed) await this.popularChanged();
+    return toTravelMembershipResponse(outcome.membership, outcome.participantCount);
   }
 
   async addMember(user: CurrentUserData, id: number, userId: number): Promise<TravelMembershipResponseDto> {
     await this.requireHost(id, user.id);
-    const { membership, participantCount } = await Travel.addMember(id, userId);
+    const outcome = await Travel.addMember(id, userId);
+    if (outcome.kind !== 'member') throw refusal(outcome);
     await this.popularChanged();
-    return toTravelMembershipResponse(membership, participantCount);
+    return toTravelMembershipResponse(outcome.membership, outcome.participantCount);
   }
 
   async setMemberRole(user: CurrentUserData, id: number, userId: number, role: TravelRole): Promise<TravelMembershipResponseDto> {
     await this.requireHost(id, user.id);
-    const { membership, participantCount } = await Travel.setMemberRole(id, userId, role);
-    return toTravelMembershipResponse(membership, participantCount);
+    const outcome = await Travel.setMemberRole(id, userId, role);
+    if (outcome.kind !== 'member') throw refusal(outcome);
+    return toTravelMembershipResponse(outcome.membership, outcome.participantCount);
   }
 
+  /** Visibility (404 for a PRIVATE travel) is checked once, under the travel's row lock, in Travel.leave. */
   async leave(user: CurrentUserData, id: number): Promise<void> {
-    await this.requireVisible(id, user.id);
-    const { endedPlanetIds } = await Travel.leave(id, user.id);
+    const outcome = await Travel.leave(id, user.id);
+    if (outcome.kind !== 'left') throw refusal(outcome);
+    if (!outcome.left) return;
     await this.popularChanged();
-    for (const planetId of endedPlanetIds) this.events.emit('planet.membership.changed', { planetId, userId: user.id, active: false });
+    for (const planetId of outcome.endedPlanetIds) this.events.emit('planet.membership.changed', { planetId, userId: user.id, active: false });
   }
 
   /**
    * Any change of membership, title, visibility or deletion may change the cached popular list:
    * dropped on every node before the caller is answered. (The travel's summary and cached
-   * memberships are dropped by Travel.lockForMembership, the planet memberships a change ended by
+   * memberships are dropped by Travel.lockLive, the planet memberships a change ended by
    * PlanetUser.endInTravel, both after commit.)
    */
   private popularChanged(): Promise<void> {
@@ -147,5 +154,25 @@ export class TravelService {
     const access = await this.requireVisible(id, userId);
     if (access.membership?.role !== TravelRole.HOST) throw AppException.forbidden('Only a host of this travel may do this');
     return access;
+  }
+}
+
+/** A refused membership change as the HTTP answer: 404 reveals nothing about a PRIVATE travel. */
+function refusal(outcome: TravelRefusal): AppException {
+  switch (outcome.kind) {
+    case 'not-found':
+      return AppException.notFound('Travel');
+    case 'banned':
+      return AppException.forbidden('You were removed from this travel');
+    case 'unknown-user':
+      return AppException.notFound('User');
+    case 'already-member':
+      return AppException.conflict('is already a member of this travel', 'userId');
+    case 'not-member':
+      return AppException.notFound('Member');
+    case 'last-host-leaving':
+      return AppException.conflict('The last host cannot leave while other members remain: make another member host, or delete the travel');
+    case 'last-host-demoted':
+      return AppException.conflict('A travel needs a host: make another member host first', 'role');
   }
 }
