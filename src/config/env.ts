@@ -408,6 +408,29 @@ export class EnvironmentVariables {
   /** Seconds between two samples of the dashboard's history (it keeps the last 180 samples). */
   @Type(() => Number) @IsInt() @Min(1) @Max(60)
   DASHBOARD_SAMPLE_SECONDS = 5;
+
+  /** The two-tier cache (src/infrastructure/cache): `false` runs every cached method uncached (the benchmark's baseline). */
+  @IsIn(['true', 'false'])
+  CACHE_ENABLED = 'true';
+
+  /** Entries a node keeps in its in-process L1 (least recently used dropped first). */
+  @Type(() => Number) @IsInt() @Min(0) @Max(10000000)
+  CACHE_L1_MAX_ENTRIES = 10000;
+
+  /**
+   * While Redis or the cache bus is down no invalidation reaches this node, so L1 serves an entry
+   * only this many ms after the node stored it (a removed member keeps access at most this long).
+   */
+  @Type(() => Number) @IsInt() @Min(0) @Max(60000)
+  CACHE_L1_OUTAGE_TTL_MS = 1000;
+
+  /** Bound of each cache read or write to Redis, in ms: a slower Redis is a miss (invalidations wait 10× this). */
+  @Type(() => Number) @IsInt() @Min(1) @Max(10000)
+  CACHE_REDIS_TIMEOUT_MS = 100;
+
+  /** With a stale value in grace, a loader slower than this many ms is not waited for: the stale value is served. */
+  @Type(() => Number) @IsInt() @Min(1) @Max(60000)
+  CACHE_SOFT_TIMEOUT_MS = 500;
 }
 
 /** The storage driver in force: STORAGE_DRIVER, else s3 when a bucket is configured, else local. */

@@ -8,6 +8,7 @@ import { Travel, TravelInput } from '../../src/modules/travel/travel.entity';
 import { createPlanet, joinPlanet } from './planet.factory';
 import { idOf, UserRef } from './ref';
 import { addMember, createTravel } from './travel.factory';
+import { invalidateCacheTags } from '../../src/infrastructure/cache/cache-registry';
 
 /** What a user is to each planet of a world. */
 export type PlanetState = MembershipStatus | 'ADMIN';
@@ -63,6 +64,8 @@ export async function setPlanetState(world: { travel: { id: number } }, planet: 
   if (state === MembershipStatus.LEFT) await Planet.leave(planet.id, userId);
   // No route bans yet: the status is set on the real membership row, through the entity.
   if (state === MembershipStatus.BANNED) await PlanetUser.update({ id: membership.id }, { status: MembershipStatus.BANNED, leftAt: new Date() });
+  // Direct updates bypass the writer statics: tell the cache of an in-process app, as they would.
+  if (state === MembershipStatus.BANNED || existing?.status === MembershipStatus.BANNED) await invalidateCacheTags(PlanetUser.cacheTags(planet.id, userId));
   return PlanetUser.findOneByOrFail({ id: membership.id });
 }
 

@@ -20,3 +20,8 @@ export class CacheRegistry {
     return this.current;
   }
 }
+
+/** Invalidates `tags` on every node through the registered cache; nothing to do without one. */
+export function invalidateCacheTags(tags: string[]): Promise<void> {
+  return CacheRegistry.get()?.invalidateTags(tags) ?? Promise.resolve();
+}

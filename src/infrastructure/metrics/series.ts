@@ -74,9 +74,18 @@ export function createSeries(registry: Registry) {
     rateLimitRefusals: counter('connecto_rate_limit_refusals_total', 'Requests and events refused by a rate limit, by limit name', ['limit']),
 
     // Cache (DistributedCacheService)
-    cacheHits: counter('connecto_cache_hits_total', 'Cache reads answered from the cache, by namespace and tier', ['namespace', 'tier']),
+    cacheHits: counter(
+      'connecto_cache_hits_total',
+      'Cache reads answered from the cache, by namespace and tier (`l1` in-process, `l2` Redis, `grace` a stale value served while the loader failed or was slow)',
+      ['namespace', 'tier'],
+    ),
     cacheMisses: counter('connecto_cache_misses_total', 'Cache reads that ran the loader, by namespace', ['namespace']),
-    cacheInvalidations: counter('connecto_cache_invalidations_total', 'Namespace invalidations (generation bumps), by namespace', ['namespace']),
+    cacheInvalidations: counter(
+      'connecto_cache_invalidations_total',
+      'Cache invalidations, by namespace (a whole namespace) or tag family (`planet-member`, `user-planets`, `travel`, `user`)',
+      ['namespace'],
+    ),
+    cacheLoadDuration: histogram('connecto_cache_load_duration_seconds', 'Loader runs after a cache miss (one per key per node however many callers missed), by namespace', ['namespace'], QUERY_BUCKETS),
     cacheErrors: counter('connecto_cache_errors_total', 'Cache reads, writes or invalidations that failed (Redis down or slow), by namespace', ['namespace']),
 
     // Job queues (queue-metrics.ts): depth read at scrape time, worker outcomes counted per instance

@@ -1,4 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
+import { Metrics } from '../../infrastructure/metrics/metrics.service';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import sharp from 'sharp';
@@ -49,6 +50,7 @@ export class MediaProcessor implements OnApplicationBootstrap, OnApplicationShut
     @InjectQueue(MEDIA_QUEUE) private readonly queue: Queue<MediaJob>,
     private readonly images: CloudflareImages,
     private readonly stream: CloudflareStream,
+    private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -63,6 +65,7 @@ export class MediaProcessor implements OnApplicationBootstrap, OnApplicationShut
       lockDuration: lockMs,
       stalledInterval: lockMs,
     });
+    this.metrics.trackWorker(this.worker);
     this.worker.on('failed', (job, err) => void this.onFailed(job, err));
     this.worker.on('error', (err) => this.logger.warn(`media worker: ${err.message}`));
     void this.sweepOnce();

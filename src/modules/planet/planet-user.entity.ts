@@ -1,9 +1,17 @@
 import { Column, CreateDateColumn, Entity, EntityManager, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { afterCommit } from '../../common/database/base-active-record';
 import { updateReturning } from '../../common/database/update-returning';
+import { invalidateCacheTags } from '../../infrastructure/cache/cache-registry';
+import { CacheResult } from '../../infrastructure/cache/cache-result.decorator';
 import { MembershipRecord, MembershipStatus, statusSql } from '../../common/membership/membership';
 import type { User } from '../user/user.entity';
 import { PlanetRole } from './planet.enums';
 import type { Planet } from './planet.entity';
+
+/** Cache namespace of the membership check (PlanetUser.findActive / activePlanetIds). */
+export const MEMBERSHIP_CACHE = 'membership';
+/** Entries are invalidated on every change; the TTL only bounds memory and changes made outside the app. */
+export const MEMBERSHIP_TTL_SECONDS = 300;
 
 /** A planet membership that one statement ended. */
 export interface EndedPlanetMembership {
@@ -17,11 +25,28 @@ export interface EndedPlanetMembership {
  * embeds `liveSql` in its statement (send, list, read, receipts, search scope, socket rooms). Every
  * status change of a planet membership goes through the statics below too (`activate`, `endOne`,
  * `endInTravel`), so a cache of the rule has one place to be filled and one place to be invalidated.
+ *
+ * Cached (namespace `membership`): `findActive` (and so `isActiveMember`) and `activePlanetIds`,
+ * outside transactions only. Every writer static registers, on its transaction, the invalidation
+ * of the (planet, user) pairs it changed; it runs on every node right after the commit, before the
+ * request that made the change is answered. Account deletion invalidates the user's tag.
  */
 @Entity('planet_user')
 @Unique('UQ_planet_user_planet_user', ['planetId', 'userId'])
 @Index('IDX_planet_user_user_status', ['userId', 'status'])
 export class PlanetUser extends MembershipRecord {
+  /** What a change of the user's membership of the planet stales in the cache. */
+  static cacheTags(planetId: number, userId: number): string[] {
+    return [`planet-member:${planetId}:${userId}`, `user-planets:${userId}`];
+  }
+
+  /** Registers, on the writer's transaction, the cache invalidation of the memberships it changed. */
+  private static invalidateAfterCommit(m: EntityManager, changed: { planetId: number; userId: number }[]): void {
+    if (changed.length === 0) return;
+    const tags = changed.flatMap(({ planetId, userId }) => PlanetUser.cacheTags(planetId, userId));
+    afterCommit(m, () => invalidateCacheTags(tags));
+  }
+
   @PrimaryGeneratedColumn()
   id!: number;
 
@@ -75,14 +100,25 @@ export class PlanetUser extends MembershipRecord {
     return out;
   }
 
-  /** Ids of the planets where the user is an ACTIVE member (the permission filter of lists, search and socket rooms). */
+  /** Ids of the planets where the user is an ACTIVE member (the permission filter of lists, search and socket rooms); cached outside transactions. */
+  @CacheResult<[number, EntityManager?]>(MEMBERSHIP_TTL_SECONDS, {
+    namespace: MEMBERSHIP_CACHE,
+    tags: (userId) => [`user-planets:${userId}`, `user:${userId}`],
+    bypass: (_userId, manager) => manager !== undefined,
+  })
   static async activePlanetIds(userId: number, manager?: EntityManager): Promise<number[]> {
     return (await PlanetUser.activePlanetIdsOf([userId], manager)).get(userId) ?? [];
   }
 
-  /** The user's ACTIVE membership of a live planet, or null. */
+  /** The user's ACTIVE membership of a live planet, or null; cached outside transactions (a PlanetUser either way). */
+  @CacheResult<[number, number, EntityManager?]>(MEMBERSHIP_TTL_SECONDS, {
+    namespace: MEMBERSHIP_CACHE,
+    tags: (planetId, userId) => [`planet-member:${planetId}:${userId}`, `user:${userId}`],
+    bypass: (_planetId, _userId, manager) => manager !== undefined,
+    revive: (row) => (row ? Object.assign(new PlanetUser(), row) : null),
+  })
   static findActive(planetId: number, userId: number, manager?: EntityManager): Promise<PlanetUser | null> {
-    return this.managerOf(manager)
+    return PlanetUser.managerOf(manager)
       .createQueryBuilder(PlanetUser, 'pu')
       .where('pu.planetId = :planetId AND pu.userId = :userId', { planetId, userId })
       .andWhere(PlanetUser.liveSql('pu'))
@@ -96,6 +132,7 @@ export class PlanetUser extends MembershipRecord {
 
   /** Makes `existing` (or a new row) the user's ACTIVE membership with `role`; inside the caller's transaction. */
   static async activate(m: EntityManager, planetId: number, userId: number, existing: PlanetUser | null, role: PlanetRole): Promise<PlanetUser> {
+    PlanetUser.invalidateAfterCommit(m, [{ planetId, userId }]);
     if (!existing) return m.save(m.create(PlanetUser, { planetId, userId, role, status: MembershipStatus.ACTIVE }));
     const joinedAt = new Date();
     await m.update(PlanetUser, { id: existing.id }, { status: MembershipStatus.ACTIVE, leftAt: null, joinedAt });
@@ -105,12 +142,14 @@ export class PlanetUser extends MembershipRecord {
   /** Ends the user's ACTIVE membership of the planet; false when there was none. */
   static async endOne(m: EntityManager, planetId: number, userId: number): Promise<boolean> {
     const result = await m.update(PlanetUser, { planetId, userId, status: MembershipStatus.ACTIVE }, { status: MembershipStatus.LEFT, leftAt: new Date() });
-    return (result.affected ?? 0) > 0;
+    const ended = (result.affected ?? 0) > 0;
+    if (ended) PlanetUser.invalidateAfterCommit(m, [{ planetId, userId }]);
+    return ended;
   }
 
   /** Ends the ACTIVE memberships of the travel's live planets (of one user, or of everyone); returns them. */
-  static endInTravel(m: EntityManager, travelId: number, userId?: number): Promise<EndedPlanetMembership[]> {
-    return updateReturning<EndedPlanetMembership>(
+  static async endInTravel(m: EntityManager, travelId: number, userId?: number): Promise<EndedPlanetMembership[]> {
+    const ended = await updateReturning<EndedPlanetMembership>(
       m,
       `UPDATE planet_user pu SET status = '${MembershipStatus.LEFT}', left_at = now()
          FROM planet p
@@ -119,5 +158,7 @@ export class PlanetUser extends MembershipRecord {
         RETURNING pu.planet_id AS "planetId", pu.user_id AS "userId"`,
       [travelId, userId ?? null],
     );
+    PlanetUser.invalidateAfterCommit(m, ended);
+    return ended;
   }
 }

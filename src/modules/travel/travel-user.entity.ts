@@ -1,5 +1,7 @@
 import { Column, CreateDateColumn, Entity, EntityManager, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { MembershipRecord, MembershipStatus, statusSql } from '../../common/membership/membership';
+import { CacheResult } from '../../infrastructure/cache/cache-result.decorator';
+import { MEMBERSHIP_CACHE, MEMBERSHIP_TTL_SECONDS } from '../planet/planet-user.entity';
 import type { User } from '../user/user.entity';
 import { TravelRole } from './travel.enums';
 import type { Travel } from './travel.entity';
@@ -50,10 +52,18 @@ export class TravelUser extends MembershipRecord {
 
   /**
    * The user's ACTIVE membership of a live travel, or null; with `lock`, the row stays locked
-   * (FOR NO KEY UPDATE) until the caller's transaction ends.
+   * (FOR NO KEY UPDATE) until the caller's transaction ends. Cached outside transactions
+   * (namespace `membership`): TravelService invalidates `travel-member:<travel>:<user>` on every
+   * membership change and `travel-members:<travel>` on deletion, after commit; account deletion `user:<id>`.
    */
+  @CacheResult<[number, number, EntityManager?, boolean?]>(MEMBERSHIP_TTL_SECONDS, {
+    namespace: MEMBERSHIP_CACHE,
+    tags: (travelId, userId) => [`travel-member:${travelId}:${userId}`, `travel-members:${travelId}`, `user:${userId}`],
+    bypass: (_travelId, _userId, manager, lock) => manager !== undefined || lock === true,
+    revive: (row) => (row ? Object.assign(new TravelUser(), row) : null),
+  })
   static findActive(travelId: number, userId: number, manager?: EntityManager, lock = false): Promise<TravelUser | null> {
-    const qb = this.managerOf(manager)
+    const qb = TravelUser.managerOf(manager)
       .createQueryBuilder(TravelUser, 'tu')
       .where('tu.travelId = :travelId AND tu.userId = :userId', { travelId, userId })
       .andWhere(TravelUser.liveSql('tu'));

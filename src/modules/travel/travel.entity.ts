@@ -12,8 +12,9 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { BaseActiveRecord } from '../../common/database/base-active-record';
+import { afterCommit, BaseActiveRecord } from '../../common/database/base-active-record';
 import { AppException } from '../../common/errors/app.exception';
+import { invalidateCacheTags } from '../../infrastructure/cache/cache-registry';
 import { CacheResult } from '../../infrastructure/cache/cache-result.decorator';
 import type { Planet } from '../planet/planet.entity';
 import { MembershipStatus } from '../../common/membership/membership';
@@ -84,6 +85,7 @@ export const POPULAR_TRAVELS_LIMIT = 10;
 /** The seed's figure: the popular list is cached for two hours, and invalidated on every change. */
 export const POPULAR_TRAVELS_TTL_SECONDS = 7200;
 export const POPULAR_TRAVELS_CACHE = 'travel:popular';
+export const POPULAR_TRAVELS_GRACE_SECONDS = 600;
 
 /** A travel as plain JSON data (what the cache stores: dates as ISO strings). */
 export interface TravelSummary {
@@ -204,10 +206,11 @@ export class Travel extends BaseActiveRecord {
 
   /**
    * Top PUBLIC travels by participantCount (served by the partial index IDX_travel_popular),
-   * cache-aside in Redis for 2 h; TravelService invalidates POPULAR_TRAVELS_CACHE on every change
-   * that can reorder or alter the list.
+   * cached for 2 h (L1 and Redis); TravelService invalidates POPULAR_TRAVELS_CACHE on every node on
+   * every change that can reorder or alter the list. Grace: while the database struggles, the last
+   * list is served up to 10 min past its TTL.
    */
-  @CacheResult(POPULAR_TRAVELS_TTL_SECONDS, POPULAR_TRAVELS_CACHE)
+  @CacheResult(POPULAR_TRAVELS_TTL_SECONDS, { namespace: POPULAR_TRAVELS_CACHE, graceSeconds: POPULAR_TRAVELS_GRACE_SECONDS })
   static async findPopularTravels(limit = POPULAR_TRAVELS_LIMIT): Promise<TravelSummary[]> {
     // A cache miss may be answered by a read replica: the list tolerates seconds of lag.
     const travels = await lagTolerantRead(undefined, (manager) =>
@@ -336,9 +339,16 @@ export class Travel extends BaseActiveRecord {
     });
   }
 
-  /** Locks the (not deleted) travel row for the rest of the transaction; null when there is none. */
+  /**
+   * Locks the (not deleted) travel row for the rest of the transaction; null when there is none.
+   * Every change of a travel or of its memberships takes this lock, so this is where the cache
+   * learns of them: after commit, the travel's cached summary (`travel:<id>`) and every cached
+   * membership check of the travel (`travel-members:<id>`, TravelUser.findActive) drop on every node.
+   */
   static async lockLive(m: EntityManager, id: number): Promise<Travel | null> {
-    return m.createQueryBuilder(Travel, 't').setLock('for_no_key_update').where('t.id = :id', { id }).getOne();
+    const travel = await m.createQueryBuilder(Travel, 't').setLock('for_no_key_update').where('t.id = :id', { id }).getOne();
+    if (travel) afterCommit(m, () => invalidateCacheTags([`travel:${id}`, `travel-members:${id}`]));
+    return travel;
   }
 
   /** Soft-deletes the locked travel and its planets (their memberships are the caller's to end). */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CurrentUserData } from '../../common/decorators/current-user.decorator';
 import { AppException } from '../../common/errors/app.exception';
 import { DomainEvents } from '../../common/events/domain-events';
+import { CacheResult } from '../../infrastructure/cache/cache-result.decorator';
 import { DistributedCacheService } from '../../infrastructure/cache/distributed-cache.service';
 import type { CreateTravelDto } from './dto/create-travel.dto';
 import type { ListTravelsDto } from './dto/list-travels.dto';
@@ -14,7 +15,13 @@ import {
   TravelResponseDto,
 } from './dto/travel-response.dto';
 import type { UpdateTravelDto } from './dto/update-travel.dto';
-import { POPULAR_TRAVELS_CACHE, Travel, TravelAccess, TravelRefusal } from './travel.entity';
+import { TravelUser } from './travel-user.entity';
+import { POPULAR_TRAVELS_CACHE, Travel, TravelAccess, TravelRefusal, TravelSummary } from './travel.entity';
+
+/** Cache namespace of the travel summaries GET /travels/:id answers with (shared by viewers; the viewer's role is the `membership` namespace's). */
+export const TRAVEL_DETAILS_CACHE = 'travel:details';
+/** Every change invalidates them at once; the TTL bounds changes made outside the app. */
+export const TRAVEL_DETAILS_TTL_SECONDS = 60;
 import { TravelRole, TravelVisibility } from './travel.enums';
 
 /**
@@ -49,8 +56,32 @@ export class TravelService {
   }
 
   async get(user: CurrentUserData, id: number): Promise<TravelResponseDto> {
-    const { travel, membership } = await this.requireVisible(id, user.id);
-    return toTravelResponse(travel, membership?.role ?? null);
+    const details = await this.details(id, user.id);
+    if (!details) throw AppException.notFound('Travel');
+    return details;
+  }
+
+  /**
+   * The travel as `userId` sees it (null: hidden), from two cache entries: the travel's summary,
+   * shared by all viewers (`summary`), and the viewer's own membership (TravelUser.findActive,
+   * per travel and viewer). A PRIVATE travel is answered only when the viewer's membership says
+   * so, so nothing private reaches another user from the cache.
+   */
+  async details(id: number, userId: number): Promise<TravelResponseDto | null> {
+    const summary = await this.summary(id);
+    if (!summary) return null;
+    const membership = await TravelUser.findActive(id, userId);
+    if (!membership && summary.visibility !== TravelVisibility.PUBLIC) return null;
+    return toTravelResponse(summary, membership?.role ?? null);
+  }
+
+  /**
+   * The (not deleted) travel as plain data, cached; tag `travel:<id>`: every change of the travel
+   * or its memberships (Travel.lockLive). "Not found" is not cached (the id may be created next).
+   */
+  @CacheResult<[number]>(TRAVEL_DETAILS_TTL_SECONDS, { namespace: TRAVEL_DETAILS_CACHE, tags: (id) => [`travel:${id}`], store: (summary) => summary !== null })
+  async summary(id: number): Promise<TravelSummary | null> {
+    return (await Travel.findOneBy({ id }))?.toSummary() ?? null;
   }
 
   async update(user: CurrentUserData, id: number, dto: UpdateTravelDto): Promise<TravelResponseDto> {
@@ -101,7 +132,12 @@ export class TravelService {
     for (const planetId of outcome.endedPlanetIds) this.events.emit('planet.membership.changed', { planetId, userId: user.id, active: false });
   }
 
-  /** Any change of membership, title, visibility or deletion may change the cached popular list. */
+  /**
+   * Any change of membership, title, visibility or deletion may change the cached popular list:
+   * dropped on every node before the caller is answered. (The travel's summary and cached
+   * memberships are dropped by Travel.lockLive, the planet memberships a change ended by
+   * PlanetUser.endInTravel, both after commit.)
+   */
   private popularChanged(): Promise<void> {
     return this.cache.invalidate(POPULAR_TRAVELS_CACHE);
   }

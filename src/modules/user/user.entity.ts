@@ -9,7 +9,8 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-import { BaseActiveRecord } from '../../common/database/base-active-record';
+import { afterCommit, BaseActiveRecord } from '../../common/database/base-active-record';
+import { invalidateCacheTags } from '../../infrastructure/cache/cache-registry';
 import { AppException } from '../../common/errors/app.exception';
 import { normalizeEmail } from '../../common/validation/validators';
 import { Profile as ProfileEntity } from './profile.entity';
@@ -97,6 +98,8 @@ export class User extends BaseActiveRecord {
     return this.transaction(async (manager) => {
       const res = await manager.query<[unknown[], number]>('UPDATE "user" SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id', [id]);
       if (res[0].length === 0) return false;
+      // Every cached membership check of the account (PlanetUser.findActive / activePlanetIds).
+      afterCommit(manager, () => invalidateCacheTags([`user:${id}`]));
       await manager.query('UPDATE refresh_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL', [id]);
       return true;
     });
