@@ -78,8 +78,13 @@ export class Haproxy {
     check.stdout?.on('data', (d: Buffer) => (checkOut += d.toString()));
     check.stderr?.on('data', (d: Buffer) => (checkOut += d.toString()));
     const code = await new Promise<number | null>((resolve) => check.once('exit', resolve));
-    if (code !== 0) throw new Error(`haproxy -c rejected the configuration:\n${checkOut}`);
-    await lb.launch(servers.length);
+    try {
+      if (code !== 0) throw new Error(`haproxy -c rejected the configuration:\n${checkOut}`);
+      await lb.launch(servers.length);
+    } catch (err) {
+      await lb.stop(); // kills a half-started haproxy and removes the folder
+      throw err;
+    }
     return lb;
   }
 
