@@ -14,12 +14,26 @@ const RUN_SECRETS = {
 };
 
 export function benchEnv(database: string, overrides: Record<string, string> = {}): EnvironmentVariables {
-  return validateEnv({ ...RUN_SECRETS, ...process.env, NODE_ENV: 'development', LOG_LEVEL: 'silent', DATABASE_NAME: database, SWAGGER_ENABLED: 'false', ...overrides });
+  return validateEnv({
+    ...RUN_SECRETS,
+    ...process.env,
+    NODE_ENV: 'development',
+    LOG_LEVEL: 'silent',
+    DATABASE_NAME: database,
+    SWAGGER_ENABLED: 'false',
+    ...overrides,
+  });
 }
 
 /** Creates the database if missing and migrates it; returns an initialised DataSource (which binds the entities). */
 export async function openBenchDb(env: EnvironmentVariables, max = 10): Promise<DataSource> {
-  const admin = new Client({ host: env.DATABASE_HOST, port: env.DATABASE_PORT, user: env.DATABASE_USER, password: env.DATABASE_PASSWORD || undefined, database: 'postgres' });
+  const admin = new Client({
+    host: env.DATABASE_HOST,
+    port: env.DATABASE_PORT,
+    user: env.DATABASE_USER,
+    password: env.DATABASE_PASSWORD || undefined,
+    database: 'postgres',
+  });
   await admin.connect();
   try {
     const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [env.DATABASE_NAME]);
@@ -55,7 +69,13 @@ export function cpuMs(pid: number): number {
 export async function waitReady(url: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`app at ${url} did not become ready`);

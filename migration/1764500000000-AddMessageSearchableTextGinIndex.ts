@@ -63,7 +63,10 @@ export class AddMessageSearchableTextGinIndex1764500000000 implements MigrationI
       FOR EACH ROW EXECUTE FUNCTION message_search_vector_trigger()`);
 
     // Backfill in short autocommitted batches by id range: no long lock, resumable.
-    const [{ min, max }] = (await q.query(`SELECT min(id)::text AS min, max(id)::text AS max FROM "message"`)) as { min: string | null; max: string | null }[];
+    const [{ min, max }] = (await q.query(`SELECT min(id)::text AS min, max(id)::text AS max FROM "message"`)) as {
+      min: string | null;
+      max: string | null;
+    }[];
     if (min !== null && max !== null) {
       for (let from = BigInt(min); from <= BigInt(max); from += BigInt(BATCH)) {
         await q.query(

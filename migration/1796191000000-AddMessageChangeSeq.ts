@@ -58,7 +58,9 @@ export class AddMessageChangeSeq1796191000000 implements MigrationInterface {
       EXECUTE FUNCTION message_change_seq_trigger()`);
 
     // Rows written before the triggers existed, in id order, in short autocommitted batches.
-    const [{ min, max }] = (await q.query(`SELECT min(id)::text AS min, max(id)::text AS max FROM "message" WHERE "change_seq" IS NULL`)) as {
+    const [{ min, max }] = (await q.query(
+      `SELECT min(id)::text AS min, max(id)::text AS max FROM "message" WHERE "change_seq" IS NULL`,
+    )) as {
       min: string | null;
       max: string | null;
     }[];

@@ -11,7 +11,9 @@ export class MediaCloudflare1796400000000 implements MigrationInterface {
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "media" ADD COLUMN IF NOT EXISTS "fallback_reason" character varying(500)`);
-    await q.query(`CREATE INDEX CONCURRENTLY IF NOT EXISTS "IDX_media_external_id" ON "media" ("external_id") WHERE "external_id" IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX CONCURRENTLY IF NOT EXISTS "IDX_media_external_id" ON "media" ("external_id") WHERE "external_id" IS NOT NULL`,
+    );
   }
 
   public async down(q: QueryRunner): Promise<void> {

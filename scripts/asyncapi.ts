@@ -60,7 +60,8 @@ class SchemaWriter {
   private object(type: ts.Type): Schema {
     const symbol = type.aliasSymbol ?? type.getSymbol();
     const name = symbol?.name;
-    const isNamed = name && !name.startsWith('__') && symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class | ts.SymbolFlags.TypeAlias);
+    const isNamed =
+      name && !name.startsWith('__') && symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class | ts.SymbolFlags.TypeAlias);
     if (isNamed && !type.aliasTypeArguments) return this.named(name, () => this.properties(type, symbol));
     return this.properties(type, symbol);
   }
@@ -107,14 +108,19 @@ const id = (event: string): string => event.replace(/[^A-Za-z0-9]+/g, '_');
  * `eventsSource` replaces the text of socket-events.ts (tests change a payload with it).
  */
 export function generateAsyncApiText(eventsSource?: string): string {
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(root, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  );
   if (!config) throw new Error('asyncapi: cannot read tsconfig.json');
   const options = { ...config.options, noEmit: true, types: ['node'] };
   const host = ts.createCompilerHost(options);
   if (eventsSource !== undefined) {
     const { getSourceFile, readFile } = host;
     host.readFile = (f) => (path.resolve(f) === EVENTS_FILE ? eventsSource : readFile.call(host, f));
-    host.getSourceFile = (f, lang, ...rest) => (path.resolve(f) === EVENTS_FILE ? ts.createSourceFile(f, eventsSource, lang) : getSourceFile.call(host, f, lang, ...rest));
+    host.getSourceFile = (f, lang, ...rest) =>
+      path.resolve(f) === EVENTS_FILE ? ts.createSourceFile(f, eventsSource, lang) : getSourceFile.call(host, f, lang, ...rest);
   }
   const program = ts.createProgram([EVENTS_FILE], options, host);
   const checker = program.getTypeChecker();
@@ -180,7 +186,7 @@ export function generateAsyncApiText(eventsSource?: string): string {
       version: '1',
       description:
         'Socket.IO 4 on the REST port: `io(url, { auth: { token: accessToken } })`. A bad or expired token fails the connection with ' +
-        '`connect_error` whose message says why. Operations are from the server\'s side: `receive` is an event a client emits, `send` one ' +
+        "`connect_error` whose message says why. Operations are from the server's side: `receive` is an event a client emits, `send` one " +
         'the server emits to the rooms of the planets the user is an ACTIVE member of. Generated from the typed event map ' +
         '(src/modules/message/gateway/socket-events.ts). After a reconnect, fetch what was missed with GET /api/v1/planets/{planetId}/messages?after=<last id>.',
       license: { name: 'Proprietary (UNLICENSED): all rights reserved by Connecto' },
@@ -211,7 +217,8 @@ export function generateAsyncApiText(eventsSource?: string): string {
           type: 'httpApiKey',
           name: 'token',
           in: 'query',
-          description: 'The REST accessToken, passed in the Socket.IO handshake as `auth: { token }` (not a real query parameter: Socket.IO has no AsyncAPI binding).',
+          description:
+            'The REST accessToken, passed in the Socket.IO handshake as `auth: { token }` (not a real query parameter: Socket.IO has no AsyncAPI binding).',
         },
       },
     },

@@ -45,7 +45,10 @@ function resolveLocal(from, specifier) {
 function runtimeGraph(files, options) {
   const graph = new Map();
   for (const file of files) {
-    const { outputText } = ts.transpileModule(fs.readFileSync(file, 'utf8'), { compilerOptions: { ...options, module: ts.ModuleKind.CommonJS }, fileName: file });
+    const { outputText } = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
+      compilerOptions: { ...options, module: ts.ModuleKind.CommonJS },
+      fileName: file,
+    });
     const { importedFiles } = ts.preProcessFile(outputText, true, true);
     const deps = new Set();
     for (const { fileName } of importedFiles) {

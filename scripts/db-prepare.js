@@ -83,9 +83,13 @@ async function connectAdmin(project, env) {
   }
   const e = lastErr || {};
   if (e.code === '28P01' || e.code === '28000') {
-    throw new PrepareError(`PostgreSQL at ${where} refused user "${env.DATABASE_USER}" (${e.message}): check DATABASE_USER / DATABASE_PASSWORD`);
+    throw new PrepareError(
+      `PostgreSQL at ${where} refused user "${env.DATABASE_USER}" (${e.message}): check DATABASE_USER / DATABASE_PASSWORD`,
+    );
   }
-  throw new PrepareError(`PostgreSQL is not reachable at ${where} (${e.code || e.message || String(e)}): ${project.boot.HOW_TO_START.postgres}`);
+  throw new PrepareError(
+    `PostgreSQL is not reachable at ${where} (${e.code || e.message || String(e)}): ${project.boot.HOW_TO_START.postgres}`,
+  );
 }
 
 /** Checks PostgreSQL answers (used by the dev start before anything else). */

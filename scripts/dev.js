@@ -87,7 +87,9 @@ async function main() {
     console.log('');
   }
 
-  console.log(`dev: starting the API on http://localhost:${env.PORT} (docs: http://localhost:${env.PORT}/docs) — Ctrl-C to stop [prepared in ${((Date.now() - started) / 1000).toFixed(1)} s]`);
+  console.log(
+    `dev: starting the API on http://localhost:${env.PORT} (docs: http://localhost:${env.PORT}/docs) — Ctrl-C to stop [prepared in ${((Date.now() - started) / 1000).toFixed(1)} s]`,
+  );
   startApi();
 }
 

@@ -36,7 +36,8 @@ async function main(): Promise<void> {
   loadDotenv();
   const argv = process.argv.slice(2);
   const json = argv.includes('--json');
-  const urlArg = argv.find((a) => a.startsWith('--url='))?.split('=')[1] ?? (argv.includes('--url') ? argv[argv.indexOf('--url') + 1] : undefined);
+  const urlArg =
+    argv.find((a) => a.startsWith('--url='))?.split('=')[1] ?? (argv.includes('--url') ? argv[argv.indexOf('--url') + 1] : undefined);
   const base = urlArg ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
   const token = process.env.ADMIN_TOKEN;
   if (!token) throw new Error('set ADMIN_TOKEN (the instance’s admin token) in the environment or .env');

@@ -43,10 +43,21 @@ function table(title: string, rows: StatementStat[]): string {
 }
 
 export function formatReport(r: SlowQueryReport): string {
-  if (!r.available) return [`pg_stat_statements is not available for database "${r.database}": ${r.reason}.`, 'How to enable it:', ...r.howToEnable.map((s) => `  - ${s}`)].join('\n');
+  if (!r.available)
+    return [
+      `pg_stat_statements is not available for database "${r.database}": ${r.reason}.`,
+      'How to enable it:',
+      ...r.howToEnable.map((s) => `  - ${s}`),
+    ].join('\n');
   const since = r.since ? ` (statistics since ${r.since})` : '';
   if (r.slowest.length === 0) return `pg_stat_statements has no statement of database "${r.database}" yet${since}.`;
-  return [`database "${r.database}"${since}`, '', table('slowest statements (by mean time):', r.slowest), '', table('most frequent statements (by calls):', r.mostFrequent)].join('\n');
+  return [
+    `database "${r.database}"${since}`,
+    '',
+    table('slowest statements (by mean time):', r.slowest),
+    '',
+    table('most frequent statements (by calls):', r.mostFrequent),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -58,7 +69,9 @@ async function main(): Promise<void> {
     await ds.initialize();
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    throw new ConfigError(`PostgreSQL is not reachable at ${env.DATABASE_HOST}:${env.DATABASE_PORT} (${e.code ?? e.message}): ${HOW_TO_START.postgres}`);
+    throw new ConfigError(
+      `PostgreSQL is not reachable at ${env.DATABASE_HOST}:${env.DATABASE_PORT} (${e.code ?? e.message}): ${HOW_TO_START.postgres}`,
+    );
   }
   try {
     const report = await slowQueryReport(ds, args.limit);

@@ -274,7 +274,8 @@ export const DEMO_TRAVELS: readonly DemoTravel[] = [
   },
   {
     title: 'Seoul Night Food Tour 🌃',
-    description: 'Gwangjang Market, Euljiro and Itaewon after dark. 광장시장부터 을지로 노가리 골목까지, 외국인 친구들과 함께하는 서울 야식 투어',
+    description:
+      'Gwangjang Market, Euljiro and Itaewon after dark. 광장시장부터 을지로 노가리 골목까지, 외국인 친구들과 함께하는 서울 야식 투어',
     visibility: TravelVisibility.PUBLIC,
     host: 'alex',
     members: ['emma', 'minji', 'junho'],
@@ -339,7 +340,22 @@ const REACTIONS: Record<Lang, string[]> = {
     '사진 찍어서 올려주세요 📷',
     '와 여행 가고 싶다',
   ],
-  en: ['Sounds good!', '👍', 'Haha', 'Perfect, thanks!', 'Love it', "Can't wait!", 'Got it', 'Nice 😄', 'Agreed', 'Thank you!', 'Noted 👌', 'So excited', 'Same here', 'Good idea!'],
+  en: [
+    'Sounds good!',
+    '👍',
+    'Haha',
+    'Perfect, thanks!',
+    'Love it',
+    "Can't wait!",
+    'Got it',
+    'Nice 😄',
+    'Agreed',
+    'Thank you!',
+    'Noted 👌',
+    'So excited',
+    'Same here',
+    'Good idea!',
+  ],
 };
 
 /** Deterministic PRNG (mulberry32), so every run writes the same content. */
@@ -490,7 +506,9 @@ export async function seedDemoData(dataSource: DataSource, opts: { bcryptRounds?
       .getCount();
     if (existing > 0) {
       if (existing < emails.length) {
-        console.warn(`seed: ${existing} of the ${emails.length} demo e-mails are already registered (not by the seed); leaving the database as it is`);
+        console.warn(
+          `seed: ${existing} of the ${emails.length} demo e-mails are already registered (not by the seed); leaving the database as it is`,
+        );
       }
       return false;
     }
@@ -617,7 +635,9 @@ export async function seedDemoData(dataSource: DataSource, opts: { bcryptRounds?
 
 export function formatLogins(logins: DemoLogin[]): string {
   const width = Math.max(...logins.map((l) => l.email.length));
-  const lines = logins.map((l) => `  ${l.email.padEnd(width)}  ${l.password}   ${l.nickname}${l.travels.length ? ` — ${l.travels.join('; ')}` : ''}`);
+  const lines = logins.map(
+    (l) => `  ${l.email.padEnd(width)}  ${l.password}   ${l.nickname}${l.travels.length ? ` — ${l.travels.join('; ')}` : ''}`,
+  );
   return ['Demo logins (POST /api/v1/auth/login with { email, password }):', ...lines].join('\n');
 }
 
@@ -637,12 +657,15 @@ export async function runSeed(): Promise<SeedResult> {
     await ds.initialize();
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    if (e.code === '3D000') throw new SeedError(`PostgreSQL at ${where} has no database "${env.DATABASE_NAME}": run \`npm run db:prepare\` first`);
+    if (e.code === '3D000')
+      throw new SeedError(`PostgreSQL at ${where} has no database "${env.DATABASE_NAME}": run \`npm run db:prepare\` first`);
     throw new SeedError(`PostgreSQL is not reachable at ${where} (${e.code ?? e.message}): ${HOW_TO_START.postgres}`);
   }
   try {
     if (await ds.showMigrations()) {
-      throw new SeedError(`database "${env.DATABASE_NAME}" has pending migrations: run \`npm run db:prepare\` (or \`yarn typeorm migration:run\`) first`);
+      throw new SeedError(
+        `database "${env.DATABASE_NAME}" has pending migrations: run \`npm run db:prepare\` (or \`yarn typeorm migration:run\`) first`,
+      );
     }
     return await seedDemoData(ds, { bcryptRounds: env.BCRYPT_ROUNDS });
   } finally {

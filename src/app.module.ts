@@ -21,7 +21,19 @@ export class AppModule {
   static forRoot(env: EnvironmentVariables): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(env), LifecycleModule, DatabaseModule, MetricsModule, RedisModule, ReadReplicasModule, RateLimitModule, CacheModule, DomainEventsModule, TokenModule, ...FEATURE_MODULES],
+      imports: [
+        ConfigModule.forRoot(env),
+        LifecycleModule,
+        DatabaseModule,
+        MetricsModule,
+        RedisModule,
+        ReadReplicasModule,
+        RateLimitModule,
+        CacheModule,
+        DomainEventsModule,
+        TokenModule,
+        ...FEATURE_MODULES,
+      ],
       controllers: [HealthController],
       providers: [
         { provide: APP_GUARD, useExisting: AuthGuard },

@@ -97,7 +97,11 @@ export function setupSwagger(app: INestApplication): void {
  * no provider, so no PostgreSQL or Redis connection is made. For generating the OpenAPI document.
  */
 export async function createDocumentApp(env: EnvironmentVariables): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), { preview: true, logger: false, abortOnError: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
   applyRoutePrefix(app);
   return app;
 }

@@ -20,7 +20,14 @@ function logUnhandledRejections(): void {
     if (seen.size >= 1000) seen.clear();
     seen.add(message);
     console.error(
-      JSON.stringify({ level: 'error', time: new Date().toISOString(), service: 'connecto-api', msg: 'unhandled promise rejection (process kept running)', reason: message, stack: err?.stack }),
+      JSON.stringify({
+        level: 'error',
+        time: new Date().toISOString(),
+        service: 'connecto-api',
+        msg: 'unhandled promise rejection (process kept running)',
+        reason: message,
+        stack: err?.stack,
+      }),
     );
   });
 }

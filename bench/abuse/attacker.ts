@@ -32,11 +32,15 @@ function once(): Promise<void> {
       latencies.push(performance.now() - t0);
       resolve();
     };
-    const req = request(url, { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': body.byteLength } }, (res) => {
-      res.resume();
-      res.on('end', () => done(res.statusCode ?? 0));
-      res.on('error', () => done(0));
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': body.byteLength } },
+      (res) => {
+        res.resume();
+        res.on('end', () => done(res.statusCode ?? 0));
+        res.on('error', () => done(0));
+      },
+    );
     // The server may answer (429) and close before the body is sent: that is the defence working.
     req.on('error', () => done(0));
     req.end(body);
@@ -50,5 +54,7 @@ async function loop(): Promise<void> {
 void Promise.all(Array.from({ length: attackers }, loop)).then(() => {
   latencies.sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil((p / 100) * latencies.length) - 1))] ?? NaN;
-  process.stdout.write(`${JSON.stringify({ requests: latencies.length, statuses, latency: { median: at(50), p95: at(95) }, bodyBytes: body.byteLength })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ requests: latencies.length, statuses, latency: { median: at(50), p95: at(95) }, bodyBytes: body.byteLength })}\n`,
+  );
 });

@@ -63,7 +63,13 @@ function startAttacker(url: string, bodyLimitBytes: number, seconds = 0): { fini
   const node = [process.execPath, '-r', 'ts-node/register/transpile-only', join(__dirname, 'attacker.ts')];
   const child = spawn('nice', ['-n', String(ATTACKER_NICE), ...node], {
     cwd: root,
-    env: { ...process.env, ATTACK_URL: url, ATTACKERS: String(ATTACKERS), ATTACK_BODY_BYTES: String(bodyLimitBytes), ATTACK_SECONDS: String(seconds) },
+    env: {
+      ...process.env,
+      ATTACK_URL: url,
+      ATTACKERS: String(ATTACKERS),
+      ATTACK_BODY_BYTES: String(bodyLimitBytes),
+      ATTACK_SECONDS: String(seconds),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -87,18 +93,46 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${PORT}`;
   const child: ChildProcess = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')], {
     cwd: root,
-    env: { ...process.env, ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])), PORT: String(PORT), LOG_LEVEL: 'silent' },
+    env: {
+      ...process.env,
+      ...Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v)])),
+      PORT: String(PORT),
+      LOG_LEVEL: 'silent',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   try {
     await waitReady(url);
     const pid = child.pid as number;
     const email = `abuse-${Date.now()}@example.com`;
-    const reg = (await (await fetch(`${url}/api/v1/auth/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'connecto123!', nickname: '벤치' }) })).json()) as { accessToken: string };
+    const reg = (await (
+      await fetch(`${url}/api/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email, password: 'connecto123!', nickname: '벤치' }),
+      })
+    ).json()) as { accessToken: string };
     const auth = { Authorization: `Bearer ${reg.accessToken}`, 'Content-Type': 'application/json' };
-    const travel = (await (await fetch(`${url}/api/v1/travels`, { method: 'POST', headers: auth, body: JSON.stringify({ title: '벤치 여행', visibility: 'PUBLIC' }) })).json()) as { id: number };
-    const planet = (await (await fetch(`${url}/api/v1/travels/${travel.id}/planets`, { method: 'POST', headers: auth, body: JSON.stringify({ name: '벤치 방' }) })).json()) as { id: number };
-    for (let i = 0; i < 60; i++) await fetch(`${url}/api/v1/planets/${planet.id}/messages`, { method: 'POST', headers: auth, body: JSON.stringify({ content: `부산 여행 메시지 ${i}` }) });
+    const travel = (await (
+      await fetch(`${url}/api/v1/travels`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ title: '벤치 여행', visibility: 'PUBLIC' }),
+      })
+    ).json()) as { id: number };
+    const planet = (await (
+      await fetch(`${url}/api/v1/travels/${travel.id}/planets`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ name: '벤치 방' }),
+      })
+    ).json()) as { id: number };
+    for (let i = 0; i < 60; i++)
+      await fetch(`${url}/api/v1/planets/${planet.id}/messages`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ content: `부산 여행 메시지 ${i}` }),
+      });
     await protectedPhase(url, reg.accessToken, planet.id); // warm-up
     const quiet = await protectedPhase(url, reg.accessToken, planet.id);
 
@@ -120,18 +154,29 @@ async function main(): Promise<void> {
       attackerProcess: `separate process, nice -n ${ATTACKER_NICE}`,
       quiet,
       underAttack,
-      ratioP95: { health: round(underAttack.health.p95 / quiet.health.p95, 2), messagePage: round(underAttack.messagePage.p95 / quiet.messagePage.p95, 2) },
+      ratioP95: {
+        health: round(underAttack.health.p95 / quiet.health.p95, 2),
+        messagePage: round(underAttack.messagePage.p95 / quiet.messagePage.p95, 2),
+      },
       attackDuring,
       attackAlone: { ...alone, serverCpuMsPerRequest: round(cpuPerAttack, 3) },
       targets: { p95RatioAtMost: 1.5, attackerCpuMsAtMost: 10 },
     };
-    console.log(`abuse bench: ${REQUESTS} requests per phase, ${ATTACKERS} attackers sending ${result.attackBodyBytes} B of nesting to POST /auth/login`);
+    console.log(
+      `abuse bench: ${REQUESTS} requests per phase, ${ATTACKERS} attackers sending ${result.attackBodyBytes} B of nesting to POST /auth/login`,
+    );
     console.log(`                   quiet median/P95     under attack median/P95   P95 ratio`);
     for (const k of ['health', 'messagePage'] as const) {
-      console.log(`  ${k.padEnd(14)} ${String(quiet[k].median).padStart(7)} / ${String(quiet[k].p95).padEnd(8)} ms   ${String(underAttack[k].median).padStart(7)} / ${String(underAttack[k].p95).padEnd(8)} ms   ${result.ratioP95[k]}×`);
+      console.log(
+        `  ${k.padEnd(14)} ${String(quiet[k].median).padStart(7)} / ${String(quiet[k].p95).padEnd(8)} ms   ${String(underAttack[k].median).padStart(7)} / ${String(underAttack[k].p95).padEnd(8)} ms   ${result.ratioP95[k]}×`,
+      );
     }
-    console.log(`  attacker answers during the measured phase: ${JSON.stringify(attackDuring.statuses)} (${attackDuring.requests} requests, median ${round(attackDuring.latency.median, 2)} ms)`);
-    console.log(`  attacker alone: ${alone.requests} requests, ${JSON.stringify(alone.statuses)}, ${result.attackAlone.serverCpuMsPerRequest} ms server CPU each`);
+    console.log(
+      `  attacker answers during the measured phase: ${JSON.stringify(attackDuring.statuses)} (${attackDuring.requests} requests, median ${round(attackDuring.latency.median, 2)} ms)`,
+    );
+    console.log(
+      `  attacker alone: ${alone.requests} requests, ${JSON.stringify(alone.statuses)}, ${result.attackAlone.serverCpuMsPerRequest} ms server CPU each`,
+    );
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });
     const file = join(root, 'bench', 'results', `abuse-${stamp()}.json`);
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);

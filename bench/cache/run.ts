@@ -93,7 +93,13 @@ function summary(ms: number[]) {
 async function waitReady(url: string): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`app at ${url} did not become ready`);
@@ -138,7 +144,10 @@ async function cacheFigures(url: string): Promise<Map<string, number>> {
   const text = await (await fetch(`${url}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   const out = new Map<string, number>();
   for (const line of text.split('\n')) {
-    const m = /^connecto_cache_(hits_total|misses_total|load_duration_seconds_count|load_duration_seconds_sum|invalidations_total|errors_total)\{([^}]*)\} (\S+)$/.exec(line);
+    const m =
+      /^connecto_cache_(hits_total|misses_total|load_duration_seconds_count|load_duration_seconds_sum|invalidations_total|errors_total)\{([^}]*)\} (\S+)$/.exec(
+        line,
+      );
     if (!m) continue;
     out.set(`${m[1]}{${m[2]}}`, Number(m[3]));
   }
@@ -152,8 +161,22 @@ function diff(after: Map<string, number>, before: Map<string, number>): Map<stri
 }
 
 function hitRates(figures: Map<string, number>) {
-  const byNs: Record<string, { l1: number; l2: number; grace: number; misses: number; loads: number; errors: number; loadMsMean: number; hitRate: number; l1Rate: number }> = {};
-  const get = (ns: string) => (byNs[ns] ??= { l1: 0, l2: 0, grace: 0, misses: 0, loads: 0, errors: 0, loadMsMean: 0, hitRate: 0, l1Rate: 0 });
+  const byNs: Record<
+    string,
+    {
+      l1: number;
+      l2: number;
+      grace: number;
+      misses: number;
+      loads: number;
+      errors: number;
+      loadMsMean: number;
+      hitRate: number;
+      l1Rate: number;
+    }
+  > = {};
+  const get = (ns: string) =>
+    (byNs[ns] ??= { l1: 0, l2: 0, grace: 0, misses: 0, loads: 0, errors: 0, loadMsMean: 0, hitRate: 0, l1Rate: 0 });
   let loadSum: Record<string, number> = {};
   for (const [k, v] of figures) {
     const ns = /namespace="([^"]*)"/.exec(k)?.[1] ?? '?';
@@ -170,8 +193,19 @@ function hitRates(figures: Map<string, number>) {
     s.l1Rate = total ? round(s.l1 / total, 4) : 0;
     s.loadMsMean = s.loads ? round(((loadSum[ns] ?? 0) * 1000) / s.loads, 3) : 0;
   }
-  const t = Object.values(byNs).reduce((a, s) => ({ hits: a.hits + s.l1 + s.l2 + s.grace, l1: a.l1 + s.l1, l2: a.l2 + s.l2, misses: a.misses + s.misses }), { hits: 0, l1: 0, l2: 0, misses: 0 });
-  return { byNamespace: byNs, total: { ...t, hitRate: round(t.hits / Math.max(1, t.hits + t.misses), 4), l1Share: round(t.l1 / Math.max(1, t.hits + t.misses), 4), l2Share: round(t.l2 / Math.max(1, t.hits + t.misses), 4) } };
+  const t = Object.values(byNs).reduce(
+    (a, s) => ({ hits: a.hits + s.l1 + s.l2 + s.grace, l1: a.l1 + s.l1, l2: a.l2 + s.l2, misses: a.misses + s.misses }),
+    { hits: 0, l1: 0, l2: 0, misses: 0 },
+  );
+  return {
+    byNamespace: byNs,
+    total: {
+      ...t,
+      hitRate: round(t.hits / Math.max(1, t.hits + t.misses), 4),
+      l1Share: round(t.l1 / Math.max(1, t.hits + t.misses), 4),
+      l2Share: round(t.l2 / Math.max(1, t.hits + t.misses), 4),
+    },
+  };
 }
 
 async function main(): Promise<void> {
@@ -184,7 +218,12 @@ async function main(): Promise<void> {
     on: [`http://127.0.0.1:${ports[0]}`, `http://127.0.0.1:${ports[1]}`],
     off: [`http://127.0.0.1:${ports[2]}`, `http://127.0.0.1:${ports[3]}`],
   };
-  const children = [startApp(plainEnv, ports[0], 'on'), startApp(plainEnv, ports[1], 'on'), startApp(plainEnv, ports[2], 'off'), startApp(plainEnv, ports[3], 'off')];
+  const children = [
+    startApp(plainEnv, ports[0], 'on'),
+    startApp(plainEnv, ports[1], 'on'),
+    startApp(plainEnv, ports[2], 'off'),
+    startApp(plainEnv, ports[3], 'off'),
+  ];
   const load0 = loadavg();
   let redis: RedisService | undefined;
   try {
@@ -195,7 +234,11 @@ async function main(): Promise<void> {
     // --- Data: users, travels (each with one planet), Zipf membership, messages -------------
     const users: BenchUser[] = [];
     for (let i = 0; i < USERS; i++) {
-      const reg = await must(setupUrl, 'POST', '/api/v1/auth/register', undefined, { email: `cache-bench-${run}-${i}@example.com`, password: 'connecto123!', nickname: `벤치${i}` });
+      const reg = await must(setupUrl, 'POST', '/api/v1/auth/register', undefined, {
+        email: `cache-bench-${run}-${i}@example.com`,
+        password: 'connecto123!',
+        nickname: `벤치${i}`,
+      });
       users.push({ id: reg.user.id, token: reg.accessToken });
     }
     const travels: BenchTravel[] = [];
@@ -219,7 +262,10 @@ async function main(): Promise<void> {
       memberships.set(u, mine);
     }
     for (const t of travels) {
-      for (let i = 0; i < MESSAGES_PER_PLANET; i++) await must(setupUrl, 'POST', `/api/v1/planets/${t.planetId}/messages`, users[t.hostIndex].token, { content: `부산 여행 메시지 ${i}` });
+      for (let i = 0; i < MESSAGES_PER_PLANET; i++)
+        await must(setupUrl, 'POST', `/api/v1/planets/${t.planetId}/messages`, users[t.hostIndex].token, {
+          content: `부산 여행 메시지 ${i}`,
+        });
     }
 
     // --- The workload ---------------------------------------------------------------------------
@@ -256,11 +302,24 @@ async function main(): Promise<void> {
       const visible = !row.deleted && (row.visibility === 'PUBLIC' || row.role !== null);
       const details = await api(url, 'GET', `/api/v1/travels/${t.id}`, users[u].token);
       checks++;
-      const got = details.status === 200 ? { visible: true, participantCount: details.body.participantCount, myRole: details.body.myRole, visibility: details.body.visibility } : { visible: false };
-      const expected = visible ? { visible: true, participantCount: row.participant_count, myRole: row.role, visibility: row.visibility } : { visible: false };
+      const got =
+        details.status === 200
+          ? {
+              visible: true,
+              participantCount: details.body.participantCount,
+              myRole: details.body.myRole,
+              visibility: details.body.visibility,
+            }
+          : { visible: false };
+      const expected = visible
+        ? { visible: true, participantCount: row.participant_count, myRole: row.role, visibility: row.visibility }
+        : { visible: false };
       if (JSON.stringify(got) !== JSON.stringify(expected)) stale.push({ side, what: `GET /travels/${t.id}`, expected, got });
 
-      const popular = (await api(url, 'GET', '/api/v1/travels/popular', users[u].token)).body.data as { id: number; participantCount: number }[];
+      const popular = (await api(url, 'GET', '/api/v1/travels/popular', users[u].token)).body.data as {
+        id: number;
+        participantCount: number;
+      }[];
       const truth = await ds.query<{ id: number; participant_count: number }[]>(
         `SELECT id, participant_count FROM travel WHERE visibility = 'PUBLIC' AND deleted_at IS NULL ORDER BY participant_count DESC, id ASC LIMIT 10`,
       );
@@ -276,7 +335,8 @@ async function main(): Promise<void> {
       const page = await api(url, 'GET', `/api/v1/planets/${t.planetId}/messages?limit=20`, users[u].token);
       checks++;
       const expectedStatus = member.n > 0 ? 200 : 403;
-      if (page.status !== expectedStatus) stale.push({ side, what: `GET /planets/${t.planetId}/messages`, expected: expectedStatus, got: page.status });
+      if (page.status !== expectedStatus)
+        stale.push({ side, what: `GET /planets/${t.planetId}/messages`, expected: expectedStatus, got: page.status });
     };
 
     const pickUser = () => Math.floor(Math.random() * USERS);
@@ -309,18 +369,23 @@ async function main(): Promise<void> {
               await checkTravel(side, other, ti, u);
             }
           } else if (kind === 2) {
-            await timed(side, 'PATCH /users/me/profile', url, 'PATCH', '/api/v1/users/me/profile', user.token, { bio: `bio ${Math.random()}` });
+            await timed(side, 'PATCH /users/me/profile', url, 'PATCH', '/api/v1/users/me/profile', user.token, {
+              bio: `bio ${Math.random()}`,
+            });
             const me = await api(other, 'GET', '/api/v1/users/me', user.token);
             const [row] = await ds.query<{ bio: string | null }[]>('SELECT bio FROM profile WHERE user_id = $1', [user.id]);
             checks++;
-            if (me.body?.profile?.bio !== undefined && me.body.profile.bio !== row.bio) stale.push({ side, what: 'GET /users/me', expected: row.bio, got: me.body.profile.bio });
+            if (me.body?.profile?.bio !== undefined && me.body.profile.bio !== row.bio)
+              stale.push({ side, what: 'GET /users/me', expected: row.bio, got: me.body.profile.bio });
           } else {
             // a host flips the visibility of one of their travels (not the top ones, so the list keeps its shape)
             const hosted = [...travels.keys()].filter((ti) => travels[ti].hostIndex === u && ti >= 3);
             if (hosted.length === 0) return;
             const ti = hosted[Math.floor(Math.random() * hosted.length)];
             const visibility = privateTravels.has(ti) ? 'PUBLIC' : 'PRIVATE';
-            const res = await timed(side, 'PATCH /travels/:id', url, 'PATCH', `/api/v1/travels/${travels[ti].id}`, user.token, { visibility });
+            const res = await timed(side, 'PATCH /travels/:id', url, 'PATCH', `/api/v1/travels/${travels[ti].id}`, user.token, {
+              visibility,
+            });
             if (res.status === 200) {
               if (visibility === 'PRIVATE') privateTravels.add(ti);
               else privateTravels.delete(ti);
@@ -430,7 +495,11 @@ async function main(): Promise<void> {
       hitRate: rates,
       routes,
       perRound: { ...perRound, medianSpeedups: perRound.on.map((x, i) => round(perRound.off[i].median / x.median, 2)) },
-      overall: { ...overall, speedupMedian: round(overall.off.median / overall.on.median, 2), speedupP95: round(overall.off.p95 / overall.on.p95, 2) },
+      overall: {
+        ...overall,
+        speedupMedian: round(overall.off.median / overall.on.median, 2),
+        speedupP95: round(overall.off.p95 / overall.on.p95, 2),
+      },
       popularInProcess: { uncached, cachedL1: cached, speedupMedian: round(uncached.median / cached.median, 1) },
       staleness: { checks, stale: stale.length, samples: stale.slice(0, 10) },
       targets: {
@@ -441,21 +510,38 @@ async function main(): Promise<void> {
         zeroStale: stale.length === 0,
       },
     };
-    console.log(`cache benchmark: ${ROUNDS} rounds × ${BLOCK_SECONDS} s per side (ABBA), ${CONCURRENCY} clients, 2 nodes per side, ${USERS} users, ${TRAVELS} travels, ${WRITE_SHARE * 100} % writes; load ${result.loadAverage.before[0]} → ${result.loadAverage.after[0]} on 2 cores; ${process.version}`);
-    console.log(`hit rate (cache nodes): ${round(rates.total.hitRate * 100, 1)} % (L1 ${round(rates.total.l1Share * 100, 1)} %, L2 ${round(rates.total.l2Share * 100, 1)} %)`);
+    console.log(
+      `cache benchmark: ${ROUNDS} rounds × ${BLOCK_SECONDS} s per side (ABBA), ${CONCURRENCY} clients, 2 nodes per side, ${USERS} users, ${TRAVELS} travels, ${WRITE_SHARE * 100} % writes; load ${result.loadAverage.before[0]} → ${result.loadAverage.after[0]} on 2 cores; ${process.version}`,
+    );
+    console.log(
+      `hit rate (cache nodes): ${round(rates.total.hitRate * 100, 1)} % (L1 ${round(rates.total.l1Share * 100, 1)} %, L2 ${round(rates.total.l2Share * 100, 1)} %)`,
+    );
     for (const [ns, s] of Object.entries(rates.byNamespace)) {
-      console.log(`  ${ns.padEnd(16)} hit ${round(s.hitRate * 100, 1)} % (L1 ${s.l1}, L2 ${s.l2}, grace ${s.grace}, misses ${s.misses}), loads ${s.loads}, Redis errors/timeouts ${s.errors}, mean load ${s.loadMsMean} ms`);
+      console.log(
+        `  ${ns.padEnd(16)} hit ${round(s.hitRate * 100, 1)} % (L1 ${s.l1}, L2 ${s.l2}, grace ${s.grace}, misses ${s.misses}), loads ${s.loads}, Redis errors/timeouts ${s.errors}, mean load ${s.loadMsMean} ms`,
+      );
     }
     console.log('                               cache on: median / P95      off: median / P95     off/on median, P95');
     for (const [route, r] of Object.entries(routes)) {
-      console.log(`  ${route.padEnd(28)} ${r.on.median} / ${r.on.p95} ms (n ${r.on.n})   ${r.off.median} / ${r.off.p95} ms (n ${r.off.n})   ${r.speedupMedian}×, ${r.speedupP95}×`);
+      console.log(
+        `  ${route.padEnd(28)} ${r.on.median} / ${r.on.p95} ms (n ${r.on.n})   ${r.off.median} / ${r.off.p95} ms (n ${r.off.n})   ${r.speedupMedian}×, ${r.speedupP95}×`,
+      );
     }
-    console.log(`  ${'all'.padEnd(28)} ${overall.on.median} / ${overall.on.p95} ms   ${overall.off.median} / ${overall.off.p95} ms   ${result.overall.speedupMedian}×, ${result.overall.speedupP95}×`);
+    console.log(
+      `  ${'all'.padEnd(28)} ${overall.on.median} / ${overall.on.p95} ms   ${overall.off.median} / ${overall.off.p95} ms   ${result.overall.speedupMedian}×, ${result.overall.speedupP95}×`,
+    );
     console.log(`  off/on median per round: ${result.perRound.medianSpeedups.join(', ')}`);
-    console.log(`Travel.findPopularTravels in process: uncached median ${uncached.median} ms / P95 ${uncached.p95} ms, L1 hit median ${cached.median} ms / P95 ${cached.p95} ms: ${result.popularInProcess.speedupMedian}×`);
+    console.log(
+      `Travel.findPopularTravels in process: uncached median ${uncached.median} ms / P95 ${uncached.p95} ms, L1 hit median ${cached.median} ms / P95 ${cached.p95} ms: ${result.popularInProcess.speedupMedian}×`,
+    );
     console.log(`stale answers after invalidating writes: ${stale.length} of ${checks} checks`);
-    for (const s of stale.slice(0, 5)) console.log(`  STALE ${s.side} ${s.what}: expected ${JSON.stringify(s.expected)} got ${JSON.stringify(s.got)}`);
-    console.log(`targets: ${Object.entries(result.targets).map(([k, v]) => `${k} ${v ? 'met' : 'NOT met'}`).join(', ')}`);
+    for (const s of stale.slice(0, 5))
+      console.log(`  STALE ${s.side} ${s.what}: expected ${JSON.stringify(s.expected)} got ${JSON.stringify(s.got)}`);
+    console.log(
+      `targets: ${Object.entries(result.targets)
+        .map(([k, v]) => `${k} ${v ? 'met' : 'NOT met'}`)
+        .join(', ')}`,
+    );
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });
     const file = join(root, 'bench', 'results', `cache-${stamp()}.json`);
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);

@@ -59,11 +59,37 @@ interface Call {
 
 /** The mix: reads dominate, one call in ten is a send, logins are rare (tokens last). */
 const MIX: Call[] = [
-  { route: 'POST /auth/login', method: 'POST', path: () => '/api/v1/auth/login', body: (u) => ({ email: u.email, password: PASSWORD }), auth: false, weight: 2 },
+  {
+    route: 'POST /auth/login',
+    method: 'POST',
+    path: () => '/api/v1/auth/login',
+    body: (u) => ({ email: u.email, password: PASSWORD }),
+    auth: false,
+    weight: 2,
+  },
   { route: 'GET /planets', method: 'GET', path: () => '/api/v1/planets', auth: true, weight: 25 },
-  { route: 'GET /planets/:planetId/messages', method: 'GET', path: (u) => `/api/v1/planets/${u.planetId}/messages?limit=50`, auth: true, weight: 25 },
-  { route: 'POST /planets/:planetId/messages', method: 'POST', path: (u) => `/api/v1/planets/${u.planetId}/messages`, body: () => ({ content: '부산역에서 만나요 🚄' }), auth: true, weight: 10 },
-  { route: 'GET /messages/search', method: 'GET', path: () => `/api/v1/messages/search?query=${encodeURIComponent('부산')}`, auth: true, weight: 8 },
+  {
+    route: 'GET /planets/:planetId/messages',
+    method: 'GET',
+    path: (u) => `/api/v1/planets/${u.planetId}/messages?limit=50`,
+    auth: true,
+    weight: 25,
+  },
+  {
+    route: 'POST /planets/:planetId/messages',
+    method: 'POST',
+    path: (u) => `/api/v1/planets/${u.planetId}/messages`,
+    body: () => ({ content: '부산역에서 만나요 🚄' }),
+    auth: true,
+    weight: 10,
+  },
+  {
+    route: 'GET /messages/search',
+    method: 'GET',
+    path: () => `/api/v1/messages/search?query=${encodeURIComponent('부산')}`,
+    auth: true,
+    weight: 8,
+  },
   { route: 'GET /travels/popular', method: 'GET', path: () => '/api/v1/travels/popular', auth: true, weight: 15 },
   { route: 'GET /users/me', method: 'GET', path: () => '/api/v1/users/me', auth: true, weight: 15 },
 ];
@@ -77,7 +103,13 @@ function cpuMs(pid: number): number {
 async function waitReady(url: string): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`app at ${url} did not become ready`);
@@ -109,11 +141,28 @@ async function json<T>(url: string, init: RequestInit): Promise<T> {
 /** Registers a user with a public travel and a planet of their own. */
 async function makeUser(url: string, i: number): Promise<VUser> {
   const email = `load-${process.pid}-${Date.now()}-${i}@example.com`;
-  const reg = await json<{ accessToken: string }>(`${url}/api/v1/auth/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD, nickname: `부하${i}` }) });
+  const reg = await json<{ accessToken: string }>(`${url}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD, nickname: `부하${i}` }),
+  });
   const headers = { Authorization: `Bearer ${reg.accessToken}`, 'Content-Type': 'application/json' };
-  const travel = await json<{ id: number }>(`${url}/api/v1/travels`, { method: 'POST', headers, body: JSON.stringify({ title: `부산 여행 ${i}`, visibility: 'PUBLIC' }) });
-  const planet = await json<{ id: number }>(`${url}/api/v1/travels/${travel.id}/planets`, { method: 'POST', headers, body: JSON.stringify({ name: `방 ${i}` }) });
-  for (let m = 0; m < 20; m++) await json(`${url}/api/v1/planets/${planet.id}/messages`, { method: 'POST', headers, body: JSON.stringify({ content: `부산 여행 메시지 ${m}` }) });
+  const travel = await json<{ id: number }>(`${url}/api/v1/travels`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ title: `부산 여행 ${i}`, visibility: 'PUBLIC' }),
+  });
+  const planet = await json<{ id: number }>(`${url}/api/v1/travels/${travel.id}/planets`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: `방 ${i}` }),
+  });
+  for (let m = 0; m < 20; m++)
+    await json(`${url}/api/v1/planets/${planet.id}/messages`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ content: `부산 여행 메시지 ${m}` }),
+    });
   return { email, token: reg.accessToken, planetId: planet.id };
 }
 
@@ -145,7 +194,12 @@ async function connectSockets(urls: string[], users: VUser[], n: number): Promis
   for (let i = 0; i < n; i += 20) {
     const batch = Array.from({ length: Math.min(20, n - i) }, (_, j) => {
       const u = users[(i + j) % users.length];
-      const socket = io(urls[(i + j) % urls.length], { auth: { token: u.token }, transports: ['websocket'], reconnection: false, forceNew: true });
+      const socket = io(urls[(i + j) % urls.length], {
+        auth: { token: u.token },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
       return new Promise<Socket>((resolve, reject) => {
         socket.once('connect', () => resolve(socket));
         socket.once('connect_error', reject);
@@ -169,20 +223,28 @@ async function step(urls: string[], users: VUser[], sockets: Socket[], rate: num
   const sampler = (async () => {
     while (sampling) {
       await new Promise((r) => setTimeout(r, 1000));
-      for (const u of urls) readings.push(await readNode(u).catch(() => ({ poolWaiting: NaN, poolInUse: NaN, poolMax: NaN, lagP99Ms: NaN })));
+      for (const u of urls)
+        readings.push(await readNode(u).catch(() => ({ poolWaiting: NaN, poolInUse: NaN, poolMax: NaN, lagP99Ms: NaN })));
     }
   })();
   const socketAcks: number[] = [];
   let socketErrors = 0;
-  const socketTimer = setInterval(() => {
-    const s = sockets[Math.floor(Math.random() * sockets.length)];
-    if (!s) return;
-    const t0 = performance.now();
-    s.timeout(10_000).emit('message:send', { planetId: users[sockets.indexOf(s) % users.length].planetId, content: '실시간 메시지' }, (err: Error | null, ack: { ok: boolean }) => {
-      if (err || !ack?.ok) socketErrors++;
-      else socketAcks.push(performance.now() - t0);
-    });
-  }, 1000 / Math.max(SOCKET_SENDS, 0.001));
+  const socketTimer = setInterval(
+    () => {
+      const s = sockets[Math.floor(Math.random() * sockets.length)];
+      if (!s) return;
+      const t0 = performance.now();
+      s.timeout(10_000).emit(
+        'message:send',
+        { planetId: users[sockets.indexOf(s) % users.length].planetId, content: '실시간 메시지' },
+        (err: Error | null, ack: { ok: boolean }) => {
+          if (err || !ack?.ok) socketErrors++;
+          else socketAcks.push(performance.now() - t0);
+        },
+      );
+    },
+    1000 / Math.max(SOCKET_SENDS, 0.001),
+  );
   const cpu0 = pids.map(cpuMs);
   const started = performance.now();
   const total = Math.round(rate * STEP_SECONDS);
@@ -228,7 +290,15 @@ async function step(urls: string[], users: VUser[], sockets: Socket[], rate: num
     MIX.map((c) => {
       const l = latencies.get(c.route) ?? [];
       const e = errors.get(c.route) ?? 0;
-      return [c.route, { ...summary(l), errors: e, errorRate: round(e / Math.max(l.length + (networkByRoute.get(c.route) ?? 0), 1), 4), clientErrors: clientErrors.get(c.route) ?? 0 }];
+      return [
+        c.route,
+        {
+          ...summary(l),
+          errors: e,
+          errorRate: round(e / Math.max(l.length + (networkByRoute.get(c.route) ?? 0), 1), 4),
+          clientErrors: clientErrors.get(c.route) ?? 0,
+        },
+      ];
     }),
   );
   const all = [...latencies.values()].flat();
@@ -271,24 +341,42 @@ async function runNodes(count: number, env: Record<string, string>) {
     await Promise.all(urls.map(waitReady));
     console.log(`\n== ${count} node(s): setting up ${USERS} users…`);
     const users: VUser[] = [];
-    for (let i = 0; i < USERS; i += 5) users.push(...(await Promise.all(Array.from({ length: Math.min(5, USERS - i) }, (_, j) => makeUser(urls[0], i + j)))));
+    for (let i = 0; i < USERS; i += 5)
+      users.push(...(await Promise.all(Array.from({ length: Math.min(5, USERS - i) }, (_, j) => makeUser(urls[0], i + j)))));
     const sockets = await connectSockets(urls, users, SOCKETS);
     // Warm-up, not measured; the query-pattern report then starts empty.
-    await step(urls, users, sockets, RATES[0], children.map((c) => c.pid as number));
+    await step(
+      urls,
+      users,
+      sockets,
+      RATES[0],
+      children.map((c) => c.pid as number),
+    );
     await fetch(`${urls[0]}/admin/query-patterns/reset`, { method: 'POST', headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } });
     const steps: Step[] = [];
     for (const rate of RATES) {
-      const s = await step(urls, users, sockets, rate, children.map((c) => c.pid as number));
+      const s = await step(
+        urls,
+        users,
+        sockets,
+        rate,
+        children.map((c) => c.pid as number),
+      );
       steps.push(s);
       const ok = s.overall.p95 < KPI.p95Ms && s.overall.errorRate < KPI.errorRate;
       console.log(
         `${String(rate).padStart(5)} req/s (got ${s.achievedRate}): P50 ${s.overall.p50} P95 ${s.overall.p95} P99 ${s.overall.p99} ms, errors ${(s.overall.errorRate * 100).toFixed(2)} %, ` +
           `socket sends ${s.socket.sends} P95 ${s.socket.p95} ms — ${ok ? 'KPI met' : 'KPI missed'}; saturation: ${bottleneck(s)}`,
       );
-      for (const [route, r] of Object.entries(s.routes)) console.log(`        ${route.padEnd(34)} n=${String(r.n).padStart(5)}  P50 ${r.p50}  P95 ${r.p95}  P99 ${r.p99} ms  5xx/net ${r.errors}  4xx ${r.clientErrors}`);
+      for (const [route, r] of Object.entries(s.routes))
+        console.log(
+          `        ${route.padEnd(34)} n=${String(r.n).padStart(5)}  P50 ${r.p50}  P95 ${r.p95}  P99 ${r.p99} ms  5xx/net ${r.errors}  4xx ${r.clientErrors}`,
+        );
       if (s.overall.errorRate > 0.05 || s.overall.p95 > 2000) break;
     }
-    const patterns = (await (await fetch(`${urls[0]}/admin/query-patterns`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as QueryPatternReport;
+    const patterns = (await (
+      await fetch(`${urls[0]}/admin/query-patterns`, { headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })
+    ).json()) as QueryPatternReport;
     for (const s of sockets) s.disconnect();
     const passing = steps.filter((s) => s.overall.p95 < KPI.p95Ms && s.overall.errorRate < KPI.errorRate);
     const firstMiss = steps.find((s) => !(s.overall.p95 < KPI.p95Ms && s.overall.errorRate < KPI.errorRate));
@@ -316,10 +404,20 @@ async function main(): Promise<void> {
   const runs = [];
   for (const count of NODES) runs.push(await runNodes(count, plainEnv));
   for (const r of runs) {
-    console.log(`\n${r.nodes} node(s), ${r.sockets} sockets: highest rate with P95 < ${KPI.p95Ms} ms and errors < ${KPI.errorRate * 100} %: ${r.highestRateMeetingKpi ?? 'none'} req/s; ${r.breaksAt ? `breaks at ${r.breaksAt.rate} req/s (${r.breaksAt.saturation})` : 'did not break within the rates tried'}`);
+    console.log(
+      `\n${r.nodes} node(s), ${r.sockets} sockets: highest rate with P95 < ${KPI.p95Ms} ms and errors < ${KPI.errorRate * 100} %: ${r.highestRateMeetingKpi ?? 'none'} req/s; ${r.breaksAt ? `breaks at ${r.breaksAt.rate} req/s (${r.breaksAt.saturation})` : 'did not break within the rates tried'}`,
+    );
   }
   console.log(`\nquery patterns (node 1 of the first run):\n${formatQueryPatterns(runs[0].queryPatterns)}`);
-  const out = { at: new Date().toISOString(), cpus: cpus().length, loadavgBefore: load0, loadavgAfter: loadavg(), settings: { RATES, NODES, STEP_SECONDS, USERS, SOCKETS, SOCKET_SENDS }, kpi: KPI, runs };
+  const out = {
+    at: new Date().toISOString(),
+    cpus: cpus().length,
+    loadavgBefore: load0,
+    loadavgAfter: loadavg(),
+    settings: { RATES, NODES, STEP_SECONDS, USERS, SOCKETS, SOCKET_SENDS },
+    kpi: KPI,
+    runs,
+  };
   mkdirSync(join(__dirname, '..', 'results'), { recursive: true });
   const file = join(__dirname, '..', 'results', `load-${stamp()}.json`);
   writeFileSync(file, JSON.stringify(out, null, 2));

@@ -54,7 +54,13 @@ function startApp(env: Record<string, string>, port: number): ChildProcess {
 async function waitReady(url: string): Promise<void> {
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    if (await fetch(`${url}/health/ready`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(200);
   }
   throw new Error(`app at ${url} did not become ready`);
@@ -69,11 +75,30 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 async function register(url: string): Promise<Record<string, string>> {
   const email = `bench-media-${randomBytes(6).toString('hex')}@example.com`;
-  const res = (await (await fetch(`${url}/api/v1/auth/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'connecto123!', nickname: '벤치' }) })).json()) as { accessToken: string };
+  const res = (await (
+    await fetch(`${url}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password: 'connecto123!', nickname: '벤치' }),
+    })
+  ).json()) as { accessToken: string };
   return { Authorization: `Bearer ${res.accessToken}`, 'Content-Type': 'application/json' };
 }
-async function announceAndPut(url: string, auth: Record<string, string>, body: Buffer, kind: string, mimeType: string, fileName: string): Promise<number> {
-  const s = (await (await fetch(`${url}/api/v1/media/uploads`, { method: 'POST', headers: auth, body: JSON.stringify({ kind, fileName, mimeType, size: body.length }) })).json()) as { mediaId: number; uploadUrl: string; headers: Record<string, string> };
+async function announceAndPut(
+  url: string,
+  auth: Record<string, string>,
+  body: Buffer,
+  kind: string,
+  mimeType: string,
+  fileName: string,
+): Promise<number> {
+  const s = (await (
+    await fetch(`${url}/api/v1/media/uploads`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ kind, fileName, mimeType, size: body.length }),
+    })
+  ).json()) as { mediaId: number; uploadUrl: string; headers: Record<string, string> };
   const put = await fetch(s.uploadUrl, { method: 'PUT', headers: s.headers, body });
   if (put.status !== 200) throw new Error(`PUT answered ${put.status}`);
   return s.mediaId;
@@ -142,7 +167,9 @@ async function uploadsPart(env: Record<string, string>, driver: 'local' | 's3', 
 
 async function photo(width: number, height: number): Promise<Buffer> {
   // Noise, so the JPEG is photo-sized (a flat colour compresses to nothing).
-  const noise = await sharp(randomBytes(Math.floor(width / 8) * Math.floor(height / 8) * 3), { raw: { width: Math.floor(width / 8), height: Math.floor(height / 8), channels: 3 } })
+  const noise = await sharp(randomBytes(Math.floor(width / 8) * Math.floor(height / 8) * 3), {
+    raw: { width: Math.floor(width / 8), height: Math.floor(height / 8), channels: 3 },
+  })
     .resize(width, height, { kernel: 'cubic' })
     .jpeg({ quality: 88 })
     .toBuffer();
@@ -165,7 +192,15 @@ async function variantsPart() {
   }
   const v = summary(variants);
   const d = summary(decode);
-  return { photo: '4000×3000 JPEG', bytes: jpeg.length, runs: VARIANT_RUNS, variantsMs: v, decodeOnlyMs: d, imagesPerSecondPerCore: round(1000 / v.median, 2), ratioToDecode: round(v.median / d.median, 2) };
+  return {
+    photo: '4000×3000 JPEG',
+    bytes: jpeg.length,
+    runs: VARIANT_RUNS,
+    variantsMs: v,
+    decodeOnlyMs: d,
+    imagesPerSecondPerCore: round(1000 / v.median, 2),
+    ratioToDecode: round(v.median / d.median, 2),
+  };
 }
 
 async function chatBlock(url: string, auth: Record<string, string>, planetId: number, seconds: number): Promise<number[]> {
@@ -177,7 +212,10 @@ async function chatBlock(url: string, auth: Record<string, string>, planetId: nu
       while (performance.now() < until) {
         const send = n++ % 5 === 0;
         const t0 = performance.now();
-        const res = await fetch(`${url}/api/v1/planets/${planetId}/messages${send ? '' : '?limit=50'}`, send ? { method: 'POST', headers: auth, body: JSON.stringify({ content: '해운대 도착 🌊' }) } : { headers: auth });
+        const res = await fetch(
+          `${url}/api/v1/planets/${planetId}/messages${send ? '' : '?limit=50'}`,
+          send ? { method: 'POST', headers: auth, body: JSON.stringify({ content: '해운대 도착 🌊' }) } : { headers: auth },
+        );
         await res.arrayBuffer();
         ms.push(performance.now() - t0);
       }
@@ -193,8 +231,20 @@ async function burstPart(env: Record<string, string>, port: number) {
   try {
     await waitReady(url);
     const auth = await register(url);
-    const travel = (await (await fetch(`${url}/api/v1/travels`, { method: 'POST', headers: auth, body: JSON.stringify({ title: '벤치 여행', visibility: 'PUBLIC' }) })).json()) as { id: number };
-    const planet = (await (await fetch(`${url}/api/v1/travels/${travel.id}/planets`, { method: 'POST', headers: auth, body: JSON.stringify({ name: '벤치 방' }) })).json()) as { id: number };
+    const travel = (await (
+      await fetch(`${url}/api/v1/travels`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ title: '벤치 여행', visibility: 'PUBLIC' }),
+      })
+    ).json()) as { id: number };
+    const planet = (await (
+      await fetch(`${url}/api/v1/travels/${travel.id}/planets`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ name: '벤치 방' }),
+      })
+    ).json()) as { id: number };
     await chatBlock(url, auth, planet.id, 3);
     const quiet = await chatBlock(url, auth, planet.id, CHAT_SECONDS);
     const jpeg = await photo(BURST_PHOTO[0], BURST_PHOTO[1]);
@@ -217,7 +267,18 @@ async function burstPart(env: Record<string, string>, port: number) {
     await burst;
     const q = summary(quiet);
     const b = summary(busy);
-    return { burst: BURST, photo: `${BURST_PHOTO[0]}×${BURST_PHOTO[1]} JPEG`, photoBytes: jpeg.length, uploadedDuringBlock: uploaded, workerConcurrency: 1, chatSeconds: CHAT_SECONDS, withoutUploads: q, withUploads: b, p95Ratio: round(b.p95 / q.p95, 2), targetP95Ratio: 1.5 };
+    return {
+      burst: BURST,
+      photo: `${BURST_PHOTO[0]}×${BURST_PHOTO[1]} JPEG`,
+      photoBytes: jpeg.length,
+      uploadedDuringBlock: uploaded,
+      workerConcurrency: 1,
+      chatSeconds: CHAT_SECONDS,
+      withoutUploads: q,
+      withUploads: b,
+      p95Ratio: round(b.p95 / q.p95, 2),
+      targetP95Ratio: 1.5,
+    };
   } finally {
     await stop(app);
     await rm(dir, { recursive: true, force: true });
@@ -229,7 +290,11 @@ async function main(): Promise<void> {
   const env = benchEnv(database, { REDIS_KEY_PREFIX: `bench:media:${process.pid}:` });
   const ds = await openBenchDb(env, 2);
   await ds.destroy();
-  const plainEnv = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  const plainEnv = Object.fromEntries(
+    Object.entries(env)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
   const parts = (process.env.BENCH_PARTS ?? 'uploads,variants,burst').split(',');
   const result: Record<string, unknown> = { at: new Date().toISOString(), loadavgBefore: loadavg().map((l) => round(l, 2)) };
   if (parts.includes('uploads')) {

@@ -59,7 +59,9 @@ async function world(ds: DataSource): Promise<{ senderId: number; planets: numbe
   await ds.query(`TRUNCATE message, planet_user, planet, travel_user, travel, profile, "user" RESTART IDENTITY CASCADE`);
   const [user] = await ds.query(`INSERT INTO "user" (email, password_hash) VALUES ('bench-changes@example.com', 'x') RETURNING id`);
   await ds.query(`INSERT INTO profile (user_id, nickname) VALUES ($1, '여행자')`, [user.id]);
-  const [travel] = await ds.query(`INSERT INTO travel (title, visibility, created_by_id) VALUES ('bench', 'PUBLIC', $1) RETURNING id`, [user.id]);
+  const [travel] = await ds.query(`INSERT INTO travel (title, visibility, created_by_id) VALUES ('bench', 'PUBLIC', $1) RETURNING id`, [
+    user.id,
+  ]);
   const planets: { id: number }[] = await ds.query(
     `INSERT INTO planet (travel_id, name, created_by_id) SELECT $1, '방 ' || g, $2 FROM generate_series(1, $3) g RETURNING id`,
     [travel.id, user.id, WRITERS + 1],
@@ -146,7 +148,8 @@ async function main(): Promise<void> {
       conc.onePlanet[v] += (await concurrent(ds, v, [planets[0]], senderId)) / 2;
       conc.ownPlanets[v] += (await concurrent(ds, v, planets, senderId)) / 2;
     }
-    for (const [k, r] of Object.entries(conc)) console.log(`  ${WRITERS} writers, ${k}: ${r.trigger} msg/s with trigger, ${r.none} without → ${round(r.trigger / r.none, 2)}×`);
+    for (const [k, r] of Object.entries(conc))
+      console.log(`  ${WRITERS} writers, ${k}: ${r.trigger} msg/s with trigger, ${r.none} without → ${round(r.trigger / r.none, 2)}×`);
     await setVariant(ds, 'trigger');
     console.log(`change feed reads, ${FEED_MESSAGES} messages in the planet, page 100, ${FEED_READS} random cursors…`);
     const reads = await feed(ds, feedPlanet, senderId);

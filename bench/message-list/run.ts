@@ -27,7 +27,9 @@ const MAX_SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 async function seed(ds: DataSource): Promise<{ planetId: number; minId: bigint; maxId: bigint }> {
   const existing = await ds.query(`SELECT p.id FROM planet p WHERE p.name = 'bench-message-list' LIMIT 1`);
   if (existing[0]) {
-    const [r] = await ds.query('SELECT min(id) AS min, max(id) AS max, count(*)::int AS n FROM message WHERE planet_id = $1', [existing[0].id]);
+    const [r] = await ds.query('SELECT min(id) AS min, max(id) AS max, count(*)::int AS n FROM message WHERE planet_id = $1', [
+      existing[0].id,
+    ]);
     if (r.n === MESSAGES) return { planetId: existing[0].id, minId: BigInt(r.min), maxId: BigInt(r.max) };
     await ds.query('DELETE FROM planet WHERE id = $1', [existing[0].id]);
   }
@@ -38,9 +40,18 @@ async function seed(ds: DataSource): Promise<{ planetId: number; minId: bigint; 
   );
   const ids = users.map((u) => u.id);
   await ds.query(`INSERT INTO profile (user_id, nickname) SELECT u, '여행자' || u FROM unnest($1::int[]) u`, [ids]);
-  const [travel] = await ds.query(`INSERT INTO travel (title, visibility, participant_count, created_by_id) VALUES ('bench', 'PUBLIC', $1, $2) RETURNING id`, [MEMBERS, ids[0]]);
-  const [planet] = await ds.query(`INSERT INTO planet (travel_id, name, created_by_id) VALUES ($1, 'bench-message-list', $2) RETURNING id`, [travel.id, ids[0]]);
-  await ds.query(`INSERT INTO planet_user (planet_id, user_id, status, role) SELECT $1, u, 'ACTIVE', 'MEMBER' FROM unnest($2::int[]) u`, [planet.id, ids]);
+  const [travel] = await ds.query(
+    `INSERT INTO travel (title, visibility, participant_count, created_by_id) VALUES ('bench', 'PUBLIC', $1, $2) RETURNING id`,
+    [MEMBERS, ids[0]],
+  );
+  const [planet] = await ds.query(
+    `INSERT INTO planet (travel_id, name, created_by_id) VALUES ($1, 'bench-message-list', $2) RETURNING id`,
+    [travel.id, ids[0]],
+  );
+  await ds.query(`INSERT INTO planet_user (planet_id, user_id, status, role) SELECT $1, u, 'ACTIVE', 'MEMBER' FROM unnest($2::int[]) u`, [
+    planet.id,
+    ids,
+  ]);
   await ds.query(
     `INSERT INTO message (planet_id, sender_id, type, content, searchable_text)
      SELECT $1, ($2::int[])[1 + (g % $3)], 'TEXT', '부산 여행 메시지 ' || g, '부산 여행 메시지 ' || g FROM generate_series(1, $4) g`,
@@ -74,19 +85,32 @@ async function naivePage(m: EntityManager, planetId: number, before: string, lim
     const readCount = await Message.getReadCount(msg.id, m);
     const replyCount = await Message.getReplyCount(msg.id, m);
     const sender = msg.senderId == null ? null : await m.findOne(Profile, { where: { userId: msg.senderId } });
-    out.push({ ...toMessageResponse(msg, sender && { id: sender.userId, nickname: sender.nickname }), readCount, replyCount, unreadCount: members - 1 - readCount });
+    out.push({
+      ...toMessageResponse(msg, sender && { id: sender.userId, nickname: sender.nickname }),
+      readCount,
+      replyCount,
+      unreadCount: members - 1 - readCount,
+    });
   }
   return out;
 }
 
 /** The cheapest possible N+1 (hand-written SQL, no entity hydration): a lower bound for any naive version. */
 async function naiveRawPage(m: EntityManager, planetId: number, before: string, limit: number): Promise<unknown[]> {
-  const page: { id: string; sender_id: number }[] = await m.query('SELECT * FROM message WHERE planet_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3', [planetId, before, limit]);
-  const [{ n: members }] = await m.query(`SELECT count(*)::int AS n FROM planet_user WHERE planet_id = $1 AND status = 'ACTIVE'`, [planetId]);
+  const page: { id: string; sender_id: number }[] = await m.query(
+    'SELECT * FROM message WHERE planet_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3',
+    [planetId, before, limit],
+  );
+  const [{ n: members }] = await m.query(`SELECT count(*)::int AS n FROM planet_user WHERE planet_id = $1 AND status = 'ACTIVE'`, [
+    planetId,
+  ]);
   const out = [];
   for (const msg of page) {
     const readCount = await Message.getReadCount(msg.id, m);
-    const [{ n: replyCount }] = await m.query('SELECT count(*)::int AS n FROM message WHERE reply_to_message_id = $1 AND deleted_at IS NULL', [msg.id]);
+    const [{ n: replyCount }] = await m.query(
+      'SELECT count(*)::int AS n FROM message WHERE reply_to_message_id = $1 AND deleted_at IS NULL',
+      [msg.id],
+    );
     const [sender] = await m.query('SELECT nickname FROM profile WHERE user_id = $1', [msg.sender_id]);
     out.push({ ...msg, sender, readCount, replyCount, unreadCount: members - 1 - readCount });
   }
@@ -121,7 +145,12 @@ async function measure(ds: DataSource, v: Variant, limit: number, cursors: strin
     await runner.release();
   }
   times.sort((a, b) => a - b);
-  return { iterations: times.length, queriesPerPage: round(queries / times.length, 2), medianMs: round(percentile(times, 50), 3), p95Ms: round(percentile(times, 95), 3) };
+  return {
+    iterations: times.length,
+    queriesPerPage: round(queries / times.length, 2),
+    medianMs: round(percentile(times, 50), 3),
+    p95Ms: round(percentile(times, 95), 3),
+  };
 }
 
 async function main(): Promise<void> {
@@ -136,7 +165,12 @@ async function main(): Promise<void> {
         name: 'findWithCounts',
         run: async (m, before, limit) => {
           const page = await Message.findWithCounts(planetId, { before, limit }, m);
-          return page.data.map((d) => ({ ...toMessageResponse(d.message, d.sender), readCount: d.readCount, unreadCount: d.unreadCount, replyCount: d.replyCount }));
+          return page.data.map((d) => ({
+            ...toMessageResponse(d.message, d.sender),
+            readCount: d.readCount,
+            unreadCount: d.unreadCount,
+            replyCount: d.replyCount,
+          }));
         },
       },
       { name: 'naive N+1 (entity API)', run: (m, before, limit) => naivePage(m, planetId, before, limit) },
@@ -165,7 +199,11 @@ async function main(): Promise<void> {
     const report = {
       name: 'message-list',
       at: new Date().toISOString(),
-      machine: { cpus: cpus().length, loadavg: loadavg(), note: 'shared machine (2 cores, other engineers running tests); compare ratios, not absolute times' },
+      machine: {
+        cpus: cpus().length,
+        loadavg: loadavg(),
+        note: 'shared machine (2 cores, other engineers running tests); compare ratios, not absolute times',
+      },
       data: { members: MEMBERS, messages: MESSAGES, iterationsPerVariant: ITERATIONS },
       results,
       target: { ratioAt50: 10, met: (at50?.ratioMedian ?? 0) >= 10 },

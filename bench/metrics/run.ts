@@ -31,7 +31,6 @@ const root = join(__dirname, '..', '..');
 
 type Side = 'on' | 'off';
 
-
 function summary(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);
   return { n: s.length, median: round(percentile(s, 50), 2), p95: round(percentile(s, 95), 2), p99: round(percentile(s, 99), 2) };
@@ -54,7 +53,12 @@ function workload(planetId: number): Call[] {
   ];
   const calls: Call[] = [];
   for (let i = 0; i < 9; i++) calls.push(reads[i % reads.length]);
-  calls.push({ route: 'POST /planets/:planetId/messages', path: `/api/v1/planets/${planetId}/messages`, method: 'POST', body: JSON.stringify({ content: '부산역에서 만나요 🚄' }) });
+  calls.push({
+    route: 'POST /planets/:planetId/messages',
+    path: `/api/v1/planets/${planetId}/messages`,
+    method: 'POST',
+    body: JSON.stringify({ content: '부산역에서 만나요 🚄' }),
+  });
   return calls;
 }
 
@@ -87,7 +91,15 @@ async function block(url: string, calls: Call[], token: string, seconds: number,
 function startApp(env: Record<string, string>, port: number, metrics: Side): ChildProcess {
   return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')], {
     cwd: root,
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'silent', RATE_LIMIT_ENABLED: 'false', METRICS_ENABLED: metrics === 'on' ? 'true' : 'false', METRICS_TOKEN },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_ENABLED: 'false',
+      METRICS_ENABLED: metrics === 'on' ? 'true' : 'false',
+      METRICS_TOKEN,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
@@ -106,7 +118,10 @@ function recordingMicros(): number {
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {
       const start = performance.now();
-      series.httpRequestDuration.observe({ method: 'GET', route: '/api/v1/planets/:planetId/messages', status_code: '200' }, (performance.now() - start) / 1000);
+      series.httpRequestDuration.observe(
+        { method: 'GET', route: '/api/v1/planets/:planetId/messages', status_code: '200' },
+        (performance.now() - start) / 1000,
+      );
       for (let q = 0; q < 3; q++) series.dbQueryDuration.observe({ operation: operationOf(sql) }, (performance.now() - start) / 1000);
     }
     runs.push(((performance.now() - t0) * 1000) / n);
@@ -127,12 +142,35 @@ async function main(): Promise<void> {
     await Promise.all([waitReady(urls.on), waitReady(urls.off)]);
     const url = urls.on;
     const email = `metrics-bench-${Date.now()}@example.com`;
-    const reg = (await (await fetch(`${url}/api/v1/auth/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'connecto123!', nickname: '벤치' }) })).json()) as { accessToken: string };
+    const reg = (await (
+      await fetch(`${url}/api/v1/auth/register`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email, password: 'connecto123!', nickname: '벤치' }),
+      })
+    ).json()) as { accessToken: string };
     const auth = { Authorization: `Bearer ${reg.accessToken}`, 'Content-Type': 'application/json' };
-    const travel = (await (await fetch(`${url}/api/v1/travels`, { method: 'POST', headers: auth, body: JSON.stringify({ title: '벤치 여행', visibility: 'PUBLIC' }) })).json()) as { id: number };
-    const planet = (await (await fetch(`${url}/api/v1/travels/${travel.id}/planets`, { method: 'POST', headers: auth, body: JSON.stringify({ name: '벤치 방' }) })).json()) as { id: number };
+    const travel = (await (
+      await fetch(`${url}/api/v1/travels`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ title: '벤치 여행', visibility: 'PUBLIC' }),
+      })
+    ).json()) as { id: number };
+    const planet = (await (
+      await fetch(`${url}/api/v1/travels/${travel.id}/planets`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ name: '벤치 방' }),
+      })
+    ).json()) as { id: number };
     // Setup traffic split between the two, so neither process is warmer.
-    for (let i = 0; i < 100; i++) await fetch(`${urls[i % 2 === 0 ? 'on' : 'off']}/api/v1/planets/${planet.id}/messages`, { method: 'POST', headers: auth, body: JSON.stringify({ content: `부산 여행 메시지 ${i}` }) });
+    for (let i = 0; i < 100; i++)
+      await fetch(`${urls[i % 2 === 0 ? 'on' : 'off']}/api/v1/planets/${planet.id}/messages`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ content: `부산 여행 메시지 ${i}` }),
+      });
     const calls = workload(planet.id);
 
     // Warm-up (JIT, pools, caches) on both, not measured.
@@ -192,7 +230,11 @@ async function main(): Promise<void> {
       scrapeEveryMs: SCRAPE_MS,
       loadAverage: { before: load0.map((l) => round(l, 2)), after: load1.map((l) => round(l, 2)), cores: 2 },
       overall,
-      ratio: { median: round(overall.on.median / overall.off.median, 3), p95: round(overall.on.p95 / overall.off.p95, 3), p99: round(overall.on.p99 / overall.off.p99, 3) },
+      ratio: {
+        median: round(overall.on.median / overall.off.median, 3),
+        p95: round(overall.on.p95 / overall.off.p95, 3),
+        p99: round(overall.on.p99 / overall.off.p99, 3),
+      },
       perRound: { p95On: roundP95.on, p95Off: roundP95.off, p95Ratios: roundP95.on.map((p, i) => round(p / roundP95.off[i], 3)) },
       serverCpuMsPerRequest: { ...cpuPerRequest, ratio: round(cpuPerRequest.on / cpuPerRequest.off, 3) },
       scrape: { ...summary(scrapes), bytes: scrapeBytes },
@@ -202,15 +244,25 @@ async function main(): Promise<void> {
       target: { p95RatioBelow: 1.05 },
       met: overall.on.p95 / overall.off.p95 < 1.05,
     };
-    console.log(`metrics overhead: ${ROUNDS} rounds × ${BLOCK_SECONDS} s per side (ABBA), ${CONCURRENCY} concurrent clients, scrape every ${SCRAPE_MS} ms; load ${result.loadAverage.before[0]} → ${result.loadAverage.after[0]} on 2 cores`);
+    console.log(
+      `metrics overhead: ${ROUNDS} rounds × ${BLOCK_SECONDS} s per side (ABBA), ${CONCURRENCY} concurrent clients, scrape every ${SCRAPE_MS} ms; load ${result.loadAverage.before[0]} → ${result.loadAverage.after[0]} on 2 cores`,
+    );
     console.log(`                         metrics on: median / P95 / P99       off: median / P95 / P99      P95 ratio`);
     for (const [route, r] of Object.entries(routes)) {
-      console.log(`  ${route.padEnd(34)} ${r.on.median} / ${r.on.p95} / ${r.on.p99} ms (n ${r.on.n})   ${r.off.median} / ${r.off.p95} / ${r.off.p99} ms (n ${r.off.n})   ${r.ratioP95}×`);
+      console.log(
+        `  ${route.padEnd(34)} ${r.on.median} / ${r.on.p95} / ${r.on.p99} ms (n ${r.on.n})   ${r.off.median} / ${r.off.p95} / ${r.off.p99} ms (n ${r.off.n})   ${r.ratioP95}×`,
+      );
     }
-    console.log(`  ${'all'.padEnd(34)} ${overall.on.median} / ${overall.on.p95} / ${overall.on.p99} ms   ${overall.off.median} / ${overall.off.p95} / ${overall.off.p99} ms   median ${result.ratio.median}×, P95 ${result.ratio.p95}×`);
+    console.log(
+      `  ${'all'.padEnd(34)} ${overall.on.median} / ${overall.on.p95} / ${overall.on.p99} ms   ${overall.off.median} / ${overall.off.p95} / ${overall.off.p99} ms   median ${result.ratio.median}×, P95 ${result.ratio.p95}×`,
+    );
     console.log(`  P95 ratio per round: ${result.perRound.p95Ratios.join(', ')}`);
-    console.log(`  server CPU per request: on ${cpuPerRequest.on} ms, off ${cpuPerRequest.off} ms (${result.serverCpuMsPerRequest.ratio}×); scrape median ${result.scrape.median} ms, ${scrapeBytes} bytes`);
-    console.log(`  recording alone (1 HTTP + 3 SQL observations): ${perRequestMicros} µs per request = ${round(result.recordingShareOfOffP95 * 100, 3)} % of the P95 without metrics`);
+    console.log(
+      `  server CPU per request: on ${cpuPerRequest.on} ms, off ${cpuPerRequest.off} ms (${result.serverCpuMsPerRequest.ratio}×); scrape median ${result.scrape.median} ms, ${scrapeBytes} bytes`,
+    );
+    console.log(
+      `  recording alone (1 HTTP + 3 SQL observations): ${perRequestMicros} µs per request = ${round(result.recordingShareOfOffP95 * 100, 3)} % of the P95 without metrics`,
+    );
     console.log(`  target P95 ratio < 1.05: ${result.met ? 'met' : 'NOT met'}`);
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });
     const file = join(root, 'bench', 'results', `metrics-${stamp()}.json`);

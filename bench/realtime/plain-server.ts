@@ -40,7 +40,15 @@ httpServer.listen(PORT, '127.0.0.1', BACKLOG, () => {
       // Same shape as server.ts: no SQL and no pool here, so those are 0 / NaN.
       const loop = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
       const utilization = performance.eventLoopUtilization(elu).utilization;
-      process.send?.({ type: 'stats', statements: 0, cpu: process.cpuUsage(), sqlMs: { p50: NaN, p95: NaN, p99: NaN }, loopDelayMs: loop, utilization, poolWaiting: { max: 0, mean: 0 } });
+      process.send?.({
+        type: 'stats',
+        statements: 0,
+        cpu: process.cpuUsage(),
+        sqlMs: { p50: NaN, p95: NaN, p99: NaN },
+        loopDelayMs: loop,
+        utilization,
+        poolWaiting: { max: 0, mean: 0 },
+      });
       elu = performance.eventLoopUtilization();
       loopDelay.reset();
     }

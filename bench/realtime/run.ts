@@ -70,7 +70,9 @@ async function serviceCpu(database: string): Promise<{ postgres: number; redis: 
   const ticks = Number(process.env.CLK_TCK ?? 100);
   const cpuOf = (pid: number): number => {
     try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ');
       return (Number(fields[11]) + Number(fields[12])) / ticks;
     } catch {
       return 0;
@@ -78,10 +80,18 @@ async function serviceCpu(database: string): Promise<{ postgres: number; redis: 
   };
   const { Client: PgClient } = await import('pg');
   const env = benchEnv(database);
-  const pg = new PgClient({ host: env.DATABASE_HOST, port: env.DATABASE_PORT, user: env.DATABASE_USER, password: env.DATABASE_PASSWORD || undefined, database: env.DATABASE_NAME });
+  const pg = new PgClient({
+    host: env.DATABASE_HOST,
+    port: env.DATABASE_PORT,
+    user: env.DATABASE_USER,
+    password: env.DATABASE_PASSWORD || undefined,
+    database: env.DATABASE_NAME,
+  });
   await pg.connect();
   try {
-    const { rows } = await pg.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+    const { rows } = await pg.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
+      database,
+    ]);
     let redis = 0;
     for (const dir of readdirSync('/proc')) {
       if (!/^\d+$/.test(dir)) continue;
@@ -125,7 +135,11 @@ const rssMb = (pid: number): number => {
 };
 
 async function startServer(mode: Mode, port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const child = fork(join(__dirname, SERVER_SCRIPT[mode]), [], { execArgv, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(__dirname, SERVER_SCRIPT[mode]), [], {
+    execArgv,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   await once(child, 'ready', 120_000);
   return child;
 }
@@ -161,14 +175,20 @@ async function seed(env: ReturnType<typeof benchEnv>): Promise<{ userId: number;
         [CLIENTS],
       );
       await ds.query(`INSERT INTO profile (user_id, nickname) SELECT u, '여행자' || u FROM unnest($1::int[]) u`, [users.map((u) => u.id)]);
-      const [travel] = await ds.query(`INSERT INTO travel (title, visibility, participant_count, created_by_id) VALUES ($1, 'PUBLIC', $2, $3) RETURNING id`, [marker, CLIENTS, users[0].id]);
+      const [travel] = await ds.query(
+        `INSERT INTO travel (title, visibility, participant_count, created_by_id) VALUES ($1, 'PUBLIC', $2, $3) RETURNING id`,
+        [marker, CLIENTS, users[0].id],
+      );
       const planets = Math.ceil(CLIENTS / PLANET_SIZE);
       const planetRows: { id: number }[] = await ds.query(
         `INSERT INTO planet (travel_id, name, created_by_id) SELECT $1, 'room ' || g, $2 FROM generate_series(1, $3) g RETURNING id`,
         [travel.id, users[0].id, planets],
       );
       const planetOf = users.map((_, i) => planetRows[Math.floor(i / PLANET_SIZE)].id);
-      await ds.query(`INSERT INTO planet_user (planet_id, user_id, status) SELECT p, u, 'ACTIVE' FROM unnest($1::int[], $2::int[]) AS x(p, u)`, [planetOf, users.map((u) => u.id)]);
+      await ds.query(
+        `INSERT INTO planet_user (planet_id, user_id, status) SELECT p, u, 'ACTIVE' FROM unnest($1::int[], $2::int[]) AS x(p, u)`,
+        [planetOf, users.map((u) => u.id)],
+      );
       rows = users.map((u, i) => ({ user_id: u.id, planet_id: planetOf[i], email: u.email }));
     }
     return rows.map((r) => ({ userId: r.user_id, planetId: r.planet_id, email: r.email }));
@@ -256,7 +276,14 @@ async function scenario(
     const connectedMsgs = await Promise.all(
       workers.map((child, w) => {
         const p = once<ConnectReport>(child, 'connected', 600_000);
-        child.send({ type: 'connect', mode, clients: shares[w], perSecond: CONNECTS_PER_SECOND / WORKERS, timeoutMs: 20_000, retries: CONNECT_RETRIES });
+        child.send({
+          type: 'connect',
+          mode,
+          clients: shares[w],
+          perSecond: CONNECTS_PER_SECOND / WORKERS,
+          timeoutMs: 20_000,
+          retries: CONNECT_RETRIES,
+        });
         return p;
       }),
     );
@@ -274,9 +301,13 @@ async function scenario(
     }
     const connectStatsAfter = await Promise.all(servers.map((s) => ask<ServerStats>(s, { type: 'stats' }, 'stats')));
     const handshakeStatements = connectStatsAfter.reduce((a, x, i) => a + x.statements - connectStatsBefore[i].statements, 0);
-    const handshakeCpuMs = connectStatsAfter.reduce((a, x, i) => a + (x.cpu.user + x.cpu.system - connectStatsBefore[i].cpu.user - connectStatsBefore[i].cpu.system) / 1000, 0);
+    const handshakeCpuMs = connectStatsAfter.reduce(
+      (a, x, i) => a + (x.cpu.user + x.cpu.system - connectStatsBefore[i].cpu.user - connectStatsBefore[i].cpu.system) / 1000,
+      0,
+    );
     const retriesHistogram: Record<string, number> = {};
-    for (const m of connectedMsgs) for (const [k, n] of Object.entries(m.retriesHistogram)) retriesHistogram[k] = (retriesHistogram[k] ?? 0) + n;
+    for (const m of connectedMsgs)
+      for (const [k, n] of Object.entries(m.retriesHistogram)) retriesHistogram[k] = (retriesHistogram[k] ?? 0) + n;
     const clientsRetried = Object.entries(retriesHistogram).reduce((a, [k, n]) => a + (Number(k) > 0 ? n : 0), 0);
     Object.assign(result, {
       connected,
@@ -289,7 +320,10 @@ async function scenario(
       retriesHistogram,
       sqlStatementsPerHandshake: round(handshakeStatements / Math.max(1, connected), 2),
       serverCpuMsPerHandshake: round(handshakeCpuMs / Math.max(1, connected), 2),
-      serverEventLoopDelayDuringConnectMs: connectStatsAfter.map((x) => ({ p99: round(x.loopDelayMs.p99, 1), max: round(x.loopDelayMs.max, 1) })),
+      serverEventLoopDelayDuringConnectMs: connectStatsAfter.map((x) => ({
+        p99: round(x.loopDelayMs.p99, 1),
+        max: round(x.loopDelayMs.max, 1),
+      })),
       kernelDuringConnect: Object.fromEntries(Object.entries(netAfter).map(([k, v]) => [k, v - (netBefore[k] ?? 0)])),
       connectSeconds: round(Math.max(...connectedMsgs.map((m) => m.ms)) / 1000, 1),
       serverRssMbBefore: rssBefore.map((x) => round(x, 1)),
@@ -344,7 +378,10 @@ async function scenario(
       const expected = Object.entries(sentPerPlanet).reduce((a, [p, n]) => a + n * (perPlanet[p] ?? 0), 0);
       const received = collected.reduce((a, c) => a + c.received, 0);
       const statements = statsAfter.reduce((a, x, i) => a + x.statements - statsBefore[i].statements, 0);
-      const cpuMs = statsAfter.reduce((a, x, i) => a + (x.cpu.user + x.cpu.system - statsBefore[i].cpu.user - statsBefore[i].cpu.system) / 1000, 0);
+      const cpuMs = statsAfter.reduce(
+        (a, x, i) => a + (x.cpu.user + x.cpu.system - statsBefore[i].cpu.user - statsBefore[i].cpu.system) / 1000,
+        0,
+      );
       const row = {
         targetRate: rate,
         seconds: SECONDS,
@@ -355,7 +392,12 @@ async function scenario(
         expectedDeliveries: expected,
         received,
         lost: Math.max(0, expected - received),
-        deliveryMs: { p50: round(percentile(lat, 50), 1), p95: round(percentile(lat, 95), 1), p99: round(percentile(lat, 99), 1), max: round(lat[lat.length - 1] ?? NaN, 1) },
+        deliveryMs: {
+          p50: round(percentile(lat, 50), 1),
+          p95: round(percentile(lat, 95), 1),
+          p99: round(percentile(lat, 99), 1),
+          max: round(lat[lat.length - 1] ?? NaN, 1),
+        },
         ackMs: { p50: round(percentile(acks, 50), 1), p95: round(percentile(acks, 95), 1) },
         sqlStatementsPerMessage: round(statements / Math.max(1, persisted), 2),
         serverCpuMsPerMessage: round(cpuMs / Math.max(1, persisted), 2),
@@ -365,10 +407,16 @@ async function scenario(
         machineCpuBusyPercent: round(((machineAfter[0] - machineBefore[0]) / Math.max(1, machineAfter[1] - machineBefore[1])) * 100, 0),
         redisCpuPercent: round(((servicesAfter.redis - servicesBefore.redis) / (SECONDS + 3)) * 100, 0),
         // null on the plain baseline: it sends no SQL (its NaN arrives as null over IPC and would round to 0).
-        serverSqlMs: statsAfter.map((x) => (mode === 'plain' ? null : { p50: round(x.sqlMs.p50, 1), p95: round(x.sqlMs.p95, 1), p99: round(x.sqlMs.p99, 1) })),
+        serverSqlMs: statsAfter.map((x) =>
+          mode === 'plain' ? null : { p50: round(x.sqlMs.p50, 1), p95: round(x.sqlMs.p95, 1), p99: round(x.sqlMs.p99, 1) },
+        ),
         serverEventLoopUtilization: statsAfter.map((x) => round(x.utilization, 2)),
         serverPoolWaiting: statsAfter.map((x) => ({ max: x.poolWaiting.max, mean: round(x.poolWaiting.mean, 1) })),
-        serverEventLoopDelayMs: statsAfter.map((x) => ({ p50: round(x.loopDelayMs.p50, 1), p99: round(x.loopDelayMs.p99, 1), max: round(x.loopDelayMs.max, 1) })),
+        serverEventLoopDelayMs: statsAfter.map((x) => ({
+          p50: round(x.loopDelayMs.p50, 1),
+          p99: round(x.loopDelayMs.p99, 1),
+          max: round(x.loopDelayMs.max, 1),
+        })),
         workerCpuPercent: collected.map((c) => round((c.cpuMs / ((SECONDS + 3) * 1000)) * 100, 0)),
         workerEventLoopDelayP99Ms: collected.map((c) => round(c.loopDelayP99Ms, 1)),
         profile: profileFile,
@@ -383,7 +431,15 @@ async function scenario(
         `${rate} msg/s target → ${row.persistedPerSecond} persisted/s; delivery p50 ${row.deliveryMs.p50} p95 ${row.deliveryMs.p95} p99 ${row.deliveryMs.p99} ms; ack p95 ${row.ackMs.p95} ms; lost ${row.lost}/${expected}; ack errors ${row.ackErrors} timeouts ${row.ackTimeouts}; ${row.sqlStatementsPerMessage} SQL/msg, server CPU ${row.serverCpuMsPerMessage} ms/msg (${row.serverCpuPercent} %), PostgreSQL ${row.postgresCpuMsPerMessage} ms/msg (${row.postgresCpuPercent} %), Redis ${row.redisCpuPercent} %, machine ${row.machineCpuBusyPercent} % busy, SQL p95 ${row.serverSqlMs.map((x) => x?.p95 ?? '–').join('/')} ms, server loop delay p99 ${row.serverEventLoopDelayMs.map((x) => x.p99).join('/')} ms, ELU ${row.serverEventLoopUtilization.join('/')}, pool waiting max ${row.serverPoolWaiting.map((x) => x.max).join('/')}, workers CPU ${row.workerCpuPercent.join('/')} % loop p99 ${row.workerEventLoopDelayP99Ms.join('/')} ms, load ${row.loadavg[0]} ${ok ? 'OK' : 'BROKE'}`,
       );
       if (!ok) {
-        result.brokeAt = { rate, why: row.deliveryMs.p95 >= targetP95 ? `P95 ${row.deliveryMs.p95} ms ≥ ${targetP95} ms` : row.lost > 0 ? `${row.lost} deliveries lost` : 'ack errors / timeouts' };
+        result.brokeAt = {
+          rate,
+          why:
+            row.deliveryMs.p95 >= targetP95
+              ? `P95 ${row.deliveryMs.p95} ms ≥ ${targetP95} ms`
+              : row.lost > 0
+                ? `${row.lost} deliveries lost`
+                : 'ack errors / timeouts',
+        };
         break;
       }
       result.highestOkRate = rate;
@@ -430,9 +486,13 @@ function compare(app: Record<string, unknown>, base: Record<string, unknown>) {
   console.log(`\n== app (one node) vs plain Socket.IO baseline, same clients/planets/workers, ${SECONDS} s phases ==`);
   console.log('msg/s | app delivery P50 / P95 / P99 ms | baseline P50 / P95 / P99 ms | P95 app ÷ baseline | lost app / baseline');
   for (const r of rows) {
-    console.log(`${r.rate} | ${r.app.p50} / ${r.app.p95} / ${r.app.p99} | ${r.baseline.p50} / ${r.baseline.p95} / ${r.baseline.p99} | ${r.p95Ratio}× | ${r.app.lost} / ${r.baseline.lost}`);
+    console.log(
+      `${r.rate} | ${r.app.p50} / ${r.app.p95} / ${r.app.p99} | ${r.baseline.p50} / ${r.baseline.p95} / ${r.baseline.p99} | ${r.p95Ratio}× | ${r.app.lost} / ${r.baseline.lost}`,
+    );
   }
-  console.log(`memory per connection: app ${appKb} KB, baseline ${baseKb} KB (${memory.ratio}×); connected app ${String(app.connected)}, baseline ${String(base.connected)}`);
+  console.log(
+    `memory per connection: app ${appKb} KB, baseline ${baseKb} KB (${memory.ratio}×); connected app ${String(app.connected)}, baseline ${String(base.connected)}`,
+  );
   return { rows, memory };
 }
 
@@ -463,18 +523,42 @@ async function main(): Promise<void> {
   if (BASELINE && Date.now() >= DEADLINE) baseline = { skipped: 'deadline' };
   else if (BASELINE) {
     const deadline = Math.min(DEADLINE, Date.now() + BASELINE_MAX_MS);
-    baseline = await scenario(database, 'plain socket.io baseline', [BASE_PORT + 3], serverEnv, members, baselineRates, 100, 'plain', deadline);
+    baseline = await scenario(
+      database,
+      'plain socket.io baseline',
+      [BASE_PORT + 3],
+      serverEnv,
+      members,
+      baselineRates,
+      100,
+      'plain',
+      deadline,
+    );
   }
   const vsBaseline = compare(oneNode, baseline);
   const report = {
     name: 'realtime',
     at: new Date().toISOString(),
-    machine: { cpus: cpus().length, loadavgAtStart: loadavg(), note: '2 cores shared with other engineers running tests; clients, workers, app nodes, PostgreSQL and Redis all on this machine' },
-    config: { clients: CLIENTS, workers: WORKERS, planetSize: PLANET_SIZE, secondsPerPhase: SECONDS, ladder: LADDER, baselineRates: BASELINE ? baselineRates : [] },
+    machine: {
+      cpus: cpus().length,
+      loadavgAtStart: loadavg(),
+      note: '2 cores shared with other engineers running tests; clients, workers, app nodes, PostgreSQL and Redis all on this machine',
+    },
+    config: {
+      clients: CLIENTS,
+      workers: WORKERS,
+      planetSize: PLANET_SIZE,
+      secondsPerPhase: SECONDS,
+      ladder: LADDER,
+      baselineRates: BASELINE ? baselineRates : [],
+    },
     oneNode,
     baseline,
     vsBaseline,
-    twoNodes: Date.now() < DEADLINE && process.env.BENCH_TWO_NODES !== 'false' ? await scenario(database, 'two nodes', [BASE_PORT + 1, BASE_PORT + 2], serverEnv, members, [200], 150) : { skipped: 'deadline' },
+    twoNodes:
+      Date.now() < DEADLINE && process.env.BENCH_TWO_NODES !== 'false'
+        ? await scenario(database, 'two nodes', [BASE_PORT + 1, BASE_PORT + 2], serverEnv, members, [200], 150)
+        : { skipped: 'deadline' },
   };
   mkdirSync(join(__dirname, '..', 'results'), { recursive: true });
   const file = join(__dirname, '..', 'results', `realtime-${stamp()}.json`);

@@ -21,7 +21,11 @@ Client.prototype.query = function counted(this: Client, ...args: unknown[]) {
   statements += 1;
   const started = performance.now();
   const result = query.apply(this, args);
-  if (result instanceof Promise && sqlMs.length < 200_000) void result.then(() => sqlMs.push(performance.now() - started), () => undefined);
+  if (result instanceof Promise && sqlMs.length < 200_000)
+    void result.then(
+      () => sqlMs.push(performance.now() - started),
+      () => undefined,
+    );
   return result;
 } as typeof Client.prototype.query;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -56,7 +60,15 @@ async function main(): Promise<void> {
       const loop = { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
       const utilization = performance.eventLoopUtilization(elu).utilization;
       const poolWaiting = { max: waitingMax, mean: waitingSum / Math.max(1, waitingSamples) };
-      process.send?.({ type: 'stats', statements, cpu: process.cpuUsage(), sqlMs: { p50: pct(50), p95: pct(95), p99: pct(99) }, loopDelayMs: loop, utilization, poolWaiting });
+      process.send?.({
+        type: 'stats',
+        statements,
+        cpu: process.cpuUsage(),
+        sqlMs: { p50: pct(50), p95: pct(95), p99: pct(99) },
+        loopDelayMs: loop,
+        utilization,
+        poolWaiting,
+      });
       elu = performance.eventLoopUtilization();
       waitingMax = 0;
       waitingSum = 0;

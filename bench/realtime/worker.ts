@@ -125,7 +125,17 @@ async function connectAll(mode: Mode, clients: Client[], perSecond: number, time
   for (const { socket } of sockets) socket.io.reconnection(false);
   const perPlanet: Record<number, number> = {};
   for (const { client } of sockets) perPlanet[client.planetId] = (perPlanet[client.planetId] ?? 0) + 1;
-  process.send?.({ type: 'connected', connected: sockets.length, failed, retried, attemptsFailed, retriesHistogram, perPlanet, ms: now() - started, errors: errorSamples });
+  process.send?.({
+    type: 'connected',
+    connected: sockets.length,
+    failed,
+    retried,
+    attemptsFailed,
+    retriesHistogram,
+    perPlanet,
+    ms: now() - started,
+    errors: errorSamples,
+  });
 }
 
 async function sendAt(rate: number, seconds: number, phase: string): Promise<void> {

@@ -77,7 +77,13 @@ function rng(seed: number): () => number {
 const log = (...a: unknown[]) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
 
 async function databaseExists(): Promise<boolean> {
-  const c = new Client({ host: env.DATABASE_HOST, port: env.DATABASE_PORT, user: env.DATABASE_USER, password: env.DATABASE_PASSWORD || undefined, database: 'postgres' });
+  const c = new Client({
+    host: env.DATABASE_HOST,
+    port: env.DATABASE_PORT,
+    user: env.DATABASE_USER,
+    password: env.DATABASE_PASSWORD || undefined,
+    database: 'postgres',
+  });
   await c.connect();
   try {
     return (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [DB])).rowCount === 1;
@@ -87,7 +93,13 @@ async function databaseExists(): Promise<boolean> {
 }
 
 async function admin(sql: string): Promise<void> {
-  const c = new Client({ host: env.DATABASE_HOST, port: env.DATABASE_PORT, user: env.DATABASE_USER, password: env.DATABASE_PASSWORD || undefined, database: 'postgres' });
+  const c = new Client({
+    host: env.DATABASE_HOST,
+    port: env.DATABASE_PORT,
+    user: env.DATABASE_USER,
+    password: env.DATABASE_PASSWORD || undefined,
+    database: 'postgres',
+  });
   await c.connect();
   try {
     await c.query(sql);
@@ -98,15 +110,22 @@ async function admin(sql: string): Promise<void> {
 
 /** Users, travels, planets of Zipf-like sizes, and the searcher: ACTIVE in the even planets (over half the messages), LEFT in some others. */
 async function loadWorld(ds: DataSource): Promise<{ searcherId: number; weights: number[]; planetIds: number[] }> {
-  await ds.query(`INSERT INTO "user" (email, password_hash) SELECT 'bench' || g || '@example.com', 'x' FROM generate_series(1, $1) g`, [SENDERS]);
+  await ds.query(`INSERT INTO "user" (email, password_hash) SELECT 'bench' || g || '@example.com', 'x' FROM generate_series(1, $1) g`, [
+    SENDERS,
+  ]);
   await ds.query(`INSERT INTO profile (user_id, nickname) SELECT id, '여행자' || id FROM "user"`);
   await ds.query(`INSERT INTO travel (title, visibility, created_by_id) SELECT '여행 ' || g, 'PRIVATE', 1 FROM generate_series(1, 40) g`);
-  await ds.query(`INSERT INTO planet (travel_id, name, created_by_id) SELECT 1 + (g % 40), '방 ' || g, 1 FROM generate_series(0, $1 - 1) g`, [PLANETS]);
+  await ds.query(
+    `INSERT INTO planet (travel_id, name, created_by_id) SELECT 1 + (g % 40), '방 ' || g, 1 FROM generate_series(0, $1 - 1) g`,
+    [PLANETS],
+  );
   const planetIds = (await ds.query<{ id: number }[]>(`SELECT id FROM planet ORDER BY id`)).map((r) => r.id);
   const searcherId = 1;
   await ds.query(`INSERT INTO planet_user (planet_id, user_id, status) SELECT id, 1, 'ACTIVE' FROM planet WHERE id % 2 = 1`);
   await ds.query(`INSERT INTO planet_user (planet_id, user_id, status) SELECT id, 1, 'LEFT' FROM planet WHERE id % 10 = 2`);
-  await ds.query(`INSERT INTO planet_user (planet_id, user_id) SELECT p.id, u.id FROM planet p CROSS JOIN "user" u WHERE u.id BETWEEN 2 AND 6`);
+  await ds.query(
+    `INSERT INTO planet_user (planet_id, user_id) SELECT p.id, u.id FROM planet p CROSS JOIN "user" u WHERE u.id BETWEEN 2 AND 6`,
+  );
   const weights = planetIds.map((_id, k) => 1 / Math.pow(k + 1, 1.1));
   return { searcherId, weights, planetIds };
 }
@@ -148,10 +167,20 @@ async function loadMessages(ds: DataSource, weights: number[], planetIds: number
   const m: { content: string; attachments: MessageAttachment[] } = { content: '', attachments: [] };
   for (let done = 0; done < N; done += BATCH) {
     const n = Math.min(BATCH, N - done);
-    const cols = { planet: [] as number[], sender: [] as number[], type: [] as string[], content: [] as string[], text: [] as string[], att: [] as string[], at: [] as string[], del: [] as (string | null)[] };
+    const cols = {
+      planet: [] as number[],
+      sender: [] as number[],
+      type: [] as string[],
+      content: [] as string[],
+      text: [] as string[],
+      att: [] as string[],
+      at: [] as string[],
+      del: [] as (string | null)[],
+    };
     for (let i = 0; i < n; i++) {
       m.content = content();
-      m.attachments = rand() < 0.03 ? [{ mediaId: 1, kind: 'file', fileName: `여행자료_${done + i}.pdf`, mimeType: 'application/pdf' }] : [];
+      m.attachments =
+        rand() < 0.03 ? [{ mediaId: 1, kind: 'file', fileName: `여행자료_${done + i}.pdf`, mimeType: 'application/pdf' }] : [];
       const at = new Date((t0 + done + i) * 1000).toISOString();
       const isDeleted = rand() < 0.02;
       if (isDeleted) deleted++;
@@ -180,7 +209,10 @@ async function pickBigrams(ds: DataSource): Promise<{ common: string[]; rare: st
     `SELECT word, ndoc FROM ts_stat($$SELECT search_vector FROM message WHERE id % 50 = 0$$) WHERE length(word) = 2 AND word ~ '^[가-힣]{2}$' ORDER BY ndoc DESC, word`,
   );
   const common = rows.slice(0, 5).map((r) => r.word);
-  const rare = rows.slice(-100).filter((_r, i) => i % 20 === 0).map((r) => r.word);
+  const rare = rows
+    .slice(-100)
+    .filter((_r, i) => i % 20 === 0)
+    .map((r) => r.word);
   return { common, rare };
 }
 
@@ -215,7 +247,8 @@ const SEARCH_MIGRATION = 'AddMessageSearchableTextGinIndex1764500000000';
 
 /** Undoes the search migration and every later one (newest first), so the search migration can run again on loaded data. */
 async function undoSearchMigration(ds: DataSource): Promise<void> {
-  while ((await new MigrationExecutor(ds).getExecutedMigrations()).some((m) => m.name === SEARCH_MIGRATION)) await ds.undoLastMigration({ transaction: 'none' });
+  while ((await new MigrationExecutor(ds).getExecutedMigrations()).some((m) => m.name === SEARCH_MIGRATION))
+    await ds.undoLastMigration({ transaction: 'none' });
 }
 
 /** Runs the pending migrations one at a time; returns the search migration's seconds (later ones are logged apart). */
@@ -249,7 +282,9 @@ async function main(): Promise<void> {
     let migrationSeconds: number | null = null;
     let indexSeconds: number | null = null;
     if (reusable) {
-      const [{ n, d }] = await ds.query<{ n: string; d: string }[]>(`SELECT count(*) AS n, count(*) FILTER (WHERE deleted_at IS NOT NULL) AS d FROM message`);
+      const [{ n, d }] = await ds.query<{ n: string; d: string }[]>(
+        `SELECT count(*) AS n, count(*) FILTER (WHERE deleted_at IS NOT NULL) AS d FROM message`,
+      );
       if (Number(n) !== N) throw new Error(`--reuse: ${DB} has ${n} messages, not ${N}; run without --reuse`);
       deleted = Number(d);
       log(`reusing ${DB} (${n} messages)`);
@@ -294,12 +329,17 @@ async function main(): Promise<void> {
     log('sizes', sizes);
 
     const visible = await PlanetUser.activePlanetIds(searcherId);
-    const [{ seen }] = await ds.query(`SELECT round(100.0 * count(*) FILTER (WHERE planet_id = ANY($1::int[])) / count(*), 1) AS seen FROM message WHERE deleted_at IS NULL`, [visible]);
+    const [{ seen }] = await ds.query(
+      `SELECT round(100.0 * count(*) FILTER (WHERE planet_id = ANY($1::int[])) / count(*), 1) AS seen FROM message WHERE deleted_at IS NULL`,
+      [visible],
+    );
     log(`searcher is ACTIVE in ${visible.length}/${PLANETS} planets and sees ${seen} % of the messages`);
 
     const { common, rare } = await pickBigrams(ds);
     const only = process.env.BENCH_CLASSES?.split(',');
-    const classes = Object.fromEntries(Object.entries({ twoSyllableCommon: common, twoSyllableRare: rare, ...FIXED }).filter(([c]) => !only || only.includes(c)));
+    const classes = Object.fromEntries(
+      Object.entries({ twoSyllableCommon: common, twoSyllableRare: rare, ...FIXED }).filter(([c]) => !only || only.includes(c)),
+    );
     const user = { id: searcherId, email: 'bench1@example.com' };
     const report: Record<string, unknown> = {};
     const mismatches: unknown[] = [];
@@ -330,13 +370,33 @@ async function main(): Promise<void> {
           base = r;
         }
         totals[query] = base.total;
-        const same = JSON.stringify(base.ids) === JSON.stringify(mine.hits.map((h) => h.message.id)) && Math.min(base.total, 1000) === mine.total && (base.total > 1000) === mine.totalCapped;
-        if (!same) mismatches.push({ cls, query, ilikeTotal: base.total, searchTotal: mine.total, ilikePage: base.ids.length, searchPage: mine.hits.length });
+        const same =
+          JSON.stringify(base.ids) === JSON.stringify(mine.hits.map((h) => h.message.id)) &&
+          Math.min(base.total, 1000) === mine.total &&
+          base.total > 1000 === mine.totalCapped;
+        if (!same)
+          mismatches.push({
+            cls,
+            query,
+            ilikeTotal: base.total,
+            searchTotal: mine.total,
+            ilikePage: base.ids.length,
+            searchPage: mine.hits.length,
+          });
       }
       const r = stats(searchRecent);
       const v = stats(searchRelevance);
       const b = stats(ilike);
-      report[cls] = { queries, ilikeTotals: totals, perQuery, search: r, searchRelevance: v, ilike: b, ratioMedian: +(b.median / r.median).toFixed(1), ratioMedianRelevance: +(b.median / v.median).toFixed(1) };
+      report[cls] = {
+        queries,
+        ilikeTotals: totals,
+        perQuery,
+        search: r,
+        searchRelevance: v,
+        ilike: b,
+        ratioMedian: +(b.median / r.median).toFixed(1),
+        ratioMedianRelevance: +(b.median / v.median).toFixed(1),
+      };
       log(
         `${cls.padEnd(18)} search recent median ${r.median} ms p95 ${r.p95} ms | relevance median ${v.median} p95 ${v.p95} | ILIKE median ${b.median} ms p95 ${b.p95} | ratio ${(b.median / r.median).toFixed(0)}x / ${(b.median / v.median).toFixed(0)}x`,
       );

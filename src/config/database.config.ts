@@ -55,7 +55,6 @@ export interface DatabaseOverrides {
   replicas: boolean;
 }
 
-
 /**
  * The one place the DataSource is described; the app, the TypeORM CLI (ormconfig.ts), tests and
  * benchmarks all build theirs here. Pool settings follow the seed: max 20, min 5, 30 s connection
@@ -107,7 +106,9 @@ export function databaseOptions(env: DatabaseEnv, overrides: Partial<DatabaseOve
     },
     ...(bounds.driver ? { driver: bounds.driver } : {}),
     // Every query goes to the primary (`master`) unless a query runner is asked for `slave`.
-    ...(replicas.length ? { replication: { master: primary, slaves: replicas.map((url) => ({ url })), defaultMode: 'master' as const } } : {}),
+    ...(replicas.length
+      ? { replication: { master: primary, slaves: replicas.map((url) => ({ url })), defaultMode: 'master' as const } }
+      : {}),
   };
 }
 

@@ -57,6 +57,8 @@ export function withDevSecrets(env: EnvironmentVariables, notice: (line: string)
 export function assertNoExampleSecrets(env: EnvironmentVariables): void {
   const left = exampleSecretsIn(env);
   if (env.NODE_ENV !== 'test' && left.length > 0) {
-    throw new ConfigError(`Refusing to start: ${left.join(', ')} hold the example value outside NODE_ENV=test (call withDevSecrets, or set real secrets)`);
+    throw new ConfigError(
+      `Refusing to start: ${left.join(', ')} hold the example value outside NODE_ENV=test (call withDevSecrets, or set real secrets)`,
+    );
   }
 }

@@ -25,7 +25,9 @@ describe('validateEnv', () => {
   });
 
   it('refuses a minimum pool larger than the maximum', () => {
-    expect(() => validateEnv({ DATABASE_MIN_CONNECTIONS: '30' })).toThrow(/DATABASE_MIN_CONNECTIONS \(30\) exceeds DATABASE_MAX_CONNECTIONS \(20\)/);
+    expect(() => validateEnv({ DATABASE_MIN_CONNECTIONS: '30' })).toThrow(
+      /DATABASE_MIN_CONNECTIONS \(30\) exceeds DATABASE_MAX_CONNECTIONS \(20\)/,
+    );
   });
 
   it('refuses to start in production with the example secrets', () => {
@@ -34,7 +36,12 @@ describe('validateEnv', () => {
   });
 
   it('starts in production with real secrets', () => {
-    const env = validateEnv({ NODE_ENV: 'production', JWT_ACCESS_SECRET: 'a'.repeat(40), REFRESH_TOKEN_PEPPER: 'b'.repeat(40), STORAGE_SIGNING_SECRET: 'c'.repeat(40) });
+    const env = validateEnv({
+      NODE_ENV: 'production',
+      JWT_ACCESS_SECRET: 'a'.repeat(40),
+      REFRESH_TOKEN_PEPPER: 'b'.repeat(40),
+      STORAGE_SIGNING_SECRET: 'c'.repeat(40),
+    });
     expect(env.NODE_ENV).toBe('production');
   });
 });

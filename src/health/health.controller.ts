@@ -52,7 +52,10 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis both answer within a second, and the node is not shutting down' })
   @ApiOkResponse({ type: ReadinessDto, description: 'PostgreSQL and Redis are reachable' })
-  @ApiServiceUnavailableResponse({ type: NotReadyDto, description: 'A backing service is down, or the node is shutting down; retry after `Retry-After` seconds' })
+  @ApiServiceUnavailableResponse({
+    type: NotReadyDto,
+    description: 'A backing service is down, or the node is shutting down; retry after `Retry-After` seconds',
+  })
   async ready(@Res({ passthrough: true }) res: Response) {
     if (this.lifecycle.draining) {
       res.status(HttpStatus.SERVICE_UNAVAILABLE).setHeader('Retry-After', '5');
@@ -63,8 +66,16 @@ export class HealthController {
     const checks: ReadinessChecksDto = { postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down' };
     if (ok) return { status: 'ok', checks } satisfies ReadinessDto;
     res.status(HttpStatus.SERVICE_UNAVAILABLE).setHeader('Retry-After', '5');
-    const down = Object.entries(checks).filter(([, v]) => v === 'down').map(([k]) => k);
-    return { statusCode: 503, error: 'Service Unavailable', message: `Not ready: ${down.join(' and ')} down`, status: 'unavailable', checks } satisfies NotReadyDto;
+    const down = Object.entries(checks)
+      .filter(([, v]) => v === 'down')
+      .map(([k]) => k);
+    return {
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: `Not ready: ${down.join(' and ')} down`,
+      status: 'unavailable',
+      checks,
+    } satisfies NotReadyDto;
   }
 
   private async pingPostgres(): Promise<boolean> {

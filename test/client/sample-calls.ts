@@ -30,11 +30,19 @@ export async function runSampleCalls(baseUrl: string, email: string): Promise<Sa
 
   const travel = await client.POST('/api/v1/travels', { headers, body: { title: '부산 2박 3일', visibility: 'PUBLIC' } });
   if (!travel.data) throw new Error(`create travel failed: ${travel.response.status}`);
-  const planet = await client.POST('/api/v1/travels/{travelId}/planets', { headers, params: { path: { travelId: travel.data.id } }, body: { name: '맛집' } });
+  const planet = await client.POST('/api/v1/travels/{travelId}/planets', {
+    headers,
+    params: { path: { travelId: travel.data.id } },
+    body: { name: '맛집' },
+  });
   if (!planet.data) throw new Error(`create planet failed: ${planet.response.status}`);
   const planetId = planet.data.id;
 
-  const sent = await client.POST('/api/v1/planets/{planetId}/messages', { headers, params: { path: { planetId } }, body: { content: '부산역에서 만나요' } });
+  const sent = await client.POST('/api/v1/planets/{planetId}/messages', {
+    headers,
+    params: { path: { planetId } },
+    body: { content: '부산역에서 만나요' },
+  });
   if (!sent.data) throw new Error(`send failed: ${sent.response.status}`);
 
   const list = await client.GET('/api/v1/planets/{planetId}/messages', { headers, params: { path: { planetId }, query: { limit: 20 } } });

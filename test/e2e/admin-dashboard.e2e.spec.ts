@@ -19,7 +19,8 @@ function chromiumPath(): string | undefined {
   }
 }
 const CHROMIUM = chromiumPath();
-if (!CHROMIUM) console.warn('admin-dashboard.e2e: SKIPPED the browser tests: no `chromium` on PATH (install Debian\'s: apt-get install -y chromium)');
+if (!CHROMIUM)
+  console.warn("admin-dashboard.e2e: SKIPPED the browser tests: no `chromium` on PATH (install Debian's: apt-get install -y chromium)");
 const withBrowser = CHROMIUM ? describe : describe.skip;
 
 interface Ack {
@@ -35,7 +36,17 @@ describe('/admin: the ops pages', () => {
   const bearer = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
   beforeAll(async () => {
-    t = await startTestApp({ tag: 'dashboard', env: { ADMIN_TOKEN, METRICS_TOKEN, DASHBOARD_SAMPLE_SECONDS: '1', QUERY_PATTERN_SAMPLE_RATE: '1', RATE_LIMIT_SEND: '1000/60s', RATE_LIMIT_SOCKET_EVENTS: '1000/10s' } });
+    t = await startTestApp({
+      tag: 'dashboard',
+      env: {
+        ADMIN_TOKEN,
+        METRICS_TOKEN,
+        DASHBOARD_SAMPLE_SECONDS: '1',
+        QUERY_PATTERN_SAMPLE_RATE: '1',
+        RATE_LIMIT_SEND: '1000/60s',
+        RATE_LIMIT_SOCKET_EVENTS: '1000/10s',
+      },
+    });
     [alice, bob] = await Promise.all([createUser(t.env), createUser(t.env)]);
     planetId = await planetWith(alice, [bob]);
   });
@@ -76,7 +87,11 @@ describe('/admin: the ops pages', () => {
   it('says plainly that pg_stat_statements is missing on the shared server, without failing', async () => {
     const res = await t.http.get('/admin/slow-queries').set(bearer).expect(200);
     // The shared test server does not preload the library (checked by the suite below otherwise).
-    expect(res.body).toMatchObject({ available: false, reason: expect.stringContaining('shared_preload_libraries'), howToEnable: expect.any(Array) });
+    expect(res.body).toMatchObject({
+      available: false,
+      reason: expect.stringContaining('shared_preload_libraries'),
+      howToEnable: expect.any(Array),
+    });
     await t.http.get('/admin/slow-queries?limit=0').set(bearer).expect(400);
   });
 
@@ -87,13 +102,18 @@ describe('/admin: the ops pages', () => {
   });
 
   it("exports the media queue's depth by state (read at scrape time), which the dashboard charts", async () => {
-    const res = await t.http.get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).buffer(true).parse((r, cb) => {
-      let text = '';
-      r.on('data', (c: Buffer) => (text += c.toString()));
-      r.on('end', () => cb(null, text));
-    });
+    const res = await t.http
+      .get('/metrics')
+      .set('Authorization', `Bearer ${METRICS_TOKEN}`)
+      .buffer(true)
+      .parse((r, cb) => {
+        let text = '';
+        r.on('data', (c: Buffer) => (text += c.toString()));
+        r.on('end', () => cb(null, text));
+      });
     const samples = parsePrometheus(res.body as string);
-    for (const state of ['waiting', 'active', 'delayed', 'prioritized', 'failed']) expect(select(samples, 'connecto_jobs_queued', { queue: 'media', state })).toHaveLength(1);
+    for (const state of ['waiting', 'active', 'delayed', 'prioritized', 'failed'])
+      expect(select(samples, 'connecto_jobs_queued', { queue: 'media', state })).toHaveLength(1);
     // Two samples (DASHBOARD_SAMPLE_SECONDS=1) make the first interval.
     let points: { queueDepth: number | null }[] = [];
     for (let i = 0; i < 50 && points.length === 0; i++) {
@@ -125,7 +145,11 @@ describe('/admin: the ops pages', () => {
     const problems: string[] = [];
 
     beforeAll(async () => {
-      browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+      });
       page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
       page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -163,7 +187,12 @@ describe('/admin: the ops pages', () => {
           const doc = (globalThis as unknown as { document: Doc }).document;
           const n = (sel: string) => Number(doc.querySelector(sel)?.getAttribute('data-points') ?? 0);
           const last = (sel: string) => Number(doc.querySelector(sel)?.getAttribute('data-last') || 0);
-          return n('#chart-latency svg') > 0 && last('#chart-sockets svg') === 2 && n('#chart-cache svg') > 0 && !!doc.querySelector('#routes tr[data-route="GET /api/v1/planets"]');
+          return (
+            n('#chart-latency svg') > 0 &&
+            last('#chart-sockets svg') === 2 &&
+            n('#chart-cache svg') > 0 &&
+            !!doc.querySelector('#routes tr[data-route="GET /api/v1/planets"]')
+          );
         },
         undefined,
         { timeout: 20000 },
@@ -171,10 +200,26 @@ describe('/admin: the ops pages', () => {
       expect(Number(await page.getAttribute('body', 'data-updates'))).toBeGreaterThan(updatesBefore);
 
       const charts = await page.$$eval('.chart svg', (svgs) =>
-        svgs.map((s) => ({ id: s.parentElement?.id, points: Number(s.getAttribute('data-points')), last: s.getAttribute('data-last'), paths: s.querySelectorAll('path.line').length, thresholds: [...s.querySelectorAll('line.threshold')].map((l) => Number(l.getAttribute('data-threshold'))) })),
+        svgs.map((s) => ({
+          id: s.parentElement?.id,
+          points: Number(s.getAttribute('data-points')),
+          last: s.getAttribute('data-last'),
+          paths: s.querySelectorAll('path.line').length,
+          thresholds: [...s.querySelectorAll('line.threshold')].map((l) => Number(l.getAttribute('data-threshold'))),
+        })),
       );
       const byId = Object.fromEntries(charts.map((c) => [c.id, c]));
-      for (const id of ['chart-latency', 'chart-errors', 'chart-throughput', 'chart-sockets', 'chart-cache', 'chart-pool', 'chart-waiting', 'chart-queue', 'chart-lag']) {
+      for (const id of [
+        'chart-latency',
+        'chart-errors',
+        'chart-throughput',
+        'chart-sockets',
+        'chart-cache',
+        'chart-pool',
+        'chart-waiting',
+        'chart-queue',
+        'chart-lag',
+      ]) {
         expect({ id, drawn: byId[id].points > 0 && byId[id].paths > 0 }).toEqual({ id, drawn: true });
       }
       expect(byId['chart-latency'].thresholds).toEqual([100, 50]);
@@ -222,7 +267,12 @@ describe('/admin sign-in attempts', () => {
   });
 
   it('share the auth/* per-IP limit: guessing the token is refused with a 429 after the budget', async () => {
-    for (let i = 0; i < 3; i++) await t.http.post('/admin/session').type('form').send({ token: `wrong-guess-number-${i}` }).expect(401);
+    for (let i = 0; i < 3; i++)
+      await t.http
+        .post('/admin/session')
+        .type('form')
+        .send({ token: `wrong-guess-number-${i}` })
+        .expect(401);
     const refused = await t.http.post('/admin/session').type('form').send({ token: ADMIN_TOKEN });
     expect(refused.status).toBe(429);
     expect(refused.headers['retry-after']).toBeDefined();

@@ -10,21 +10,31 @@ const SAMPLE = join(root, 'test', 'client', 'sample-calls.ts');
 
 /** Type-checks files with the project's compiler options; `extra` are files that exist only in memory. */
 function compile(files: string[], extra: Record<string, string> = {}): string[] {
-  const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined },
+  );
   if (!config) throw new Error('cannot read tsconfig.json');
   const options = { ...config.options, noEmit: true, types: ['node'] };
   const host = ts.createCompilerHost(options);
   const { getSourceFile, fileExists, readFile } = host;
   host.fileExists = (f) => f in extra || fileExists.call(host, f);
   host.readFile = (f) => extra[f] ?? readFile.call(host, f);
-  host.getSourceFile = (f, lang, ...rest) => (f in extra ? ts.createSourceFile(f, extra[f], lang) : getSourceFile.call(host, f, lang, ...rest));
+  host.getSourceFile = (f, lang, ...rest) =>
+    f in extra ? ts.createSourceFile(f, extra[f], lang) : getSourceFile.call(host, f, lang, ...rest);
   const program = ts.createProgram([...files, ...Object.keys(extra)], options, host);
-  return ts.getPreEmitDiagnostics(program).map((d) => `${d.file ? `${d.file.fileName.replace(`${root}/`, '')}: ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map((d) => `${d.file ? `${d.file.fileName.replace(`${root}/`, '')}: ` : ''}${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
 }
 
 describe('a TypeScript client generated from the API description (openapi-typescript 7 + openapi-fetch)', () => {
   it('is the committed openapi/connecto-api.d.ts, generated from openapi/openapi.json', () => {
-    const run = spawnSync(process.execPath, [join(root, 'scripts', 'openapi-client-types.js'), join(root, 'openapi', 'openapi.json')], { encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(process.execPath, [join(root, 'scripts', 'openapi-client-types.js'), join(root, 'openapi', 'openapi.json')], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: '' });
     expect(run.stdout).toBe(readFileSync(join(root, 'openapi', 'connecto-api.d.ts'), 'utf8'));
   });

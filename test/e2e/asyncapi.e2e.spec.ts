@@ -42,7 +42,10 @@ describe('the AsyncAPI 3 document of the Socket.IO events', () => {
     const doc = committed();
     expect(doc.asyncapi).toBe('3.0.0');
     const byEvent = Object.fromEntries(
-      Object.values(doc.operations).map((op) => [doc.channels.socket.messages[op.messages[0].$ref.split('/').pop() as string].name, { action: op.action, ack: !!op.reply }]),
+      Object.values(doc.operations).map((op) => [
+        doc.channels.socket.messages[op.messages[0].$ref.split('/').pop() as string].name,
+        { action: op.action, ack: !!op.reply },
+      ]),
     );
     expect(byEvent).toEqual({
       'message:send': { action: 'receive', ack: true },
@@ -92,11 +95,18 @@ describe('the AsyncAPI 3 document of the Socket.IO events', () => {
       const bEvents = new SocketRecorder(b);
       const aEvents = new SocketRecorder(a);
       try {
-        const ack = (await a.timeout(5000).emitWithAck('message:send', { planetId, content: '부산 가자' })) as { ok: boolean; message: Record<string, unknown> };
+        const ack = (await a.timeout(5000).emitWithAck('message:send', { planetId, content: '부산 가자' })) as {
+          ok: boolean;
+          message: Record<string, unknown>;
+        };
         expect(ack.ok).toBe(true);
-        const ackSchema = resolve(doc.channels.socket.messages.message_send_ack.payload).anyOf?.find((s) => s.properties?.ok && JSON.stringify(s.properties.ok).includes('true'));
+        const ackSchema = resolve(doc.channels.socket.messages.message_send_ack.payload).anyOf?.find(
+          (s) => s.properties?.ok && JSON.stringify(s.properties.ok).includes('true'),
+        );
         expect(ackSchema && keysMatch(ackSchema, ack)).toBe(true);
-        expect(keysMatch(doc.channels.socket.messages.message_new.payload, await bEvents.next<Record<string, unknown>>('message:new'))).toBe(true);
+        expect(
+          keysMatch(doc.channels.socket.messages.message_new.payload, await bEvents.next<Record<string, unknown>>('message:new')),
+        ).toBe(true);
 
         await b.timeout(5000).emitWithAck('message:read', { planetId, messageId: ack.message.id });
         const receipt = await aEvents.next<Record<string, unknown>>('receipt:updated');

@@ -19,7 +19,11 @@ describe('auth and users/me', () => {
     expect(res.body).toEqual({
       accessToken: expect.any(String),
       refreshToken: expect.any(String),
-      user: { id: expect.any(Number), email: 'minji@example.com', profile: { nickname: '민지', avatarUrl: null, bio: null, avatarMediaId: null, locale: 'ko' } },
+      user: {
+        id: expect.any(Number),
+        email: 'minji@example.com',
+        profile: { nickname: '민지', avatarUrl: null, bio: null, avatarMediaId: null, locale: 'ko' },
+      },
     });
     const me = await t.http.get('/api/v1/users/me').set('Authorization', `Bearer ${res.body.accessToken}`).expect(200);
     expect(me.body.email).toBe('minji@example.com');
@@ -31,7 +35,6 @@ describe('auth and users/me', () => {
     const res = await register('DUP@example.com').expect(409);
     expect(res.body).toMatchObject({ statusCode: 409, error: 'Conflict', details: [{ field: 'email' }] });
   });
-
 
   it('stores the password as a bcrypt hash, never in clear', async () => {
     await register('hash@example.com', 'connecto123!').expect(201);
@@ -102,9 +105,18 @@ describe('auth and users/me', () => {
 
   it('refuses garbage and expired-looking refresh tokens with 401', async () => {
     await t.http.post('/api/v1/auth/refresh').send({ refreshToken: 'not-a-token' }).expect(401);
-    await t.http.post('/api/v1/auth/refresh').send({ refreshToken: `${'-'.repeat(36)}.${'A'.repeat(43)}` }).expect(401);
-    await t.http.post('/api/v1/auth/logout').send({ refreshToken: `${'-'.repeat(36)}.${'A'.repeat(43)}` }).expect(204);
-    await t.http.post('/api/v1/auth/refresh').send({ refreshToken: '00000000-0000-0000-0000-000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' }).expect(401);
+    await t.http
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: `${'-'.repeat(36)}.${'A'.repeat(43)}` })
+      .expect(401);
+    await t.http
+      .post('/api/v1/auth/logout')
+      .send({ refreshToken: `${'-'.repeat(36)}.${'A'.repeat(43)}` })
+      .expect(204);
+    await t.http
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: '00000000-0000-0000-0000-000000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })
+      .expect(401);
   });
 
   it('updates the profile and validates it', async () => {
@@ -112,7 +124,11 @@ describe('auth and users/me', () => {
     const auth = { Authorization: `Bearer ${accessToken}` };
     const res = await t.http.patch('/api/v1/users/me/profile').set(auth).send({ nickname: '  지훈 ', bio: '부산 사람' }).expect(200);
     expect(res.body).toMatchObject({ nickname: '지훈', bio: '부산 사람' });
-    const bad = await t.http.patch('/api/v1/users/me/profile').set(auth).send({ nickname: 'x'.repeat(51) }).expect(400);
+    const bad = await t.http
+      .patch('/api/v1/users/me/profile')
+      .set(auth)
+      .send({ nickname: 'x'.repeat(51) })
+      .expect(400);
     expect(bad.body.details).toEqual([{ field: 'nickname', problem: expect.stringMatching(/50/) }]);
     const nullNick = await t.http.patch('/api/v1/users/me/profile').set(auth).send({ nickname: null }).expect(400);
     expect(nullNick.body.details.map((d: { field: string }) => d.field)).toContain('nickname');
@@ -130,7 +146,11 @@ describe('auth and users/me', () => {
       ['an invalid email', { email: 'not-an-email', password: 'connecto123!', nickname: 'x' }, 'email'],
       ['a short password', { email: 'a@example.com', password: 'short', nickname: 'x' }, 'password'],
       ['an over-long nickname', { email: 'a@example.com', password: 'connecto123!', nickname: '가'.repeat(51) }, 'nickname'],
-      ['a password over 72 bytes (bcrypt would ignore the rest)', { email: 'a@example.com', password: '가'.repeat(25), nickname: 'x' }, 'password'],
+      [
+        'a password over 72 bytes (bcrypt would ignore the rest)',
+        { email: 'a@example.com', password: '가'.repeat(25), nickname: 'x' },
+        'password',
+      ],
       ['a NUL character', { email: 'a@example.com', password: 'connecto123!', nickname: 'a\u0000b' }, 'nickname'],
       ['an unknown field', { email: 'a@example.com', password: 'connecto123!', nickname: 'x', isAdmin: true }, 'isAdmin'],
     ])('answers 400 naming the field for %s and creates nothing', async (_name, body, field) => {
@@ -147,7 +167,10 @@ describe('auth and users/me', () => {
     });
 
     it('answers an oversized body with 413', async () => {
-      const res = await t.http.post('/api/v1/auth/login').send({ email: 'a@example.com', password: 'x'.repeat(300_000) }).expect(413);
+      const res = await t.http
+        .post('/api/v1/auth/login')
+        .send({ email: 'a@example.com', password: 'x'.repeat(300_000) })
+        .expect(413);
       expect(res.body.statusCode).toBe(413);
     });
   });

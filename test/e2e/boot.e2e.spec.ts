@@ -95,7 +95,11 @@ describe('boot failures (src/main.ts)', () => {
   });
 
   it('refuses to start in production with the example secrets of .env.example, naming the variables', async () => {
-    const res = await runMain({ NODE_ENV: 'production', JWT_ACCESS_SECRET: 'change-me-access-secret', REFRESH_TOKEN_PEPPER: 'change-me-refresh-pepper' });
+    const res = await runMain({
+      NODE_ENV: 'production',
+      JWT_ACCESS_SECRET: 'change-me-access-secret',
+      REFRESH_TOKEN_PEPPER: 'change-me-refresh-pepper',
+    });
     expect(res.code).toBe(1);
     const line = expectOneReadableLine(res.stderr);
     expect(line).toContain('JWT_ACCESS_SECRET');

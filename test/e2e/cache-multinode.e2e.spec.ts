@@ -27,7 +27,8 @@ describe('the cache on two nodes: every node drops an entry as soon as a write o
   };
   const l1Hits = (node: AppProcess, namespace: string) => metric(node, 'connecto_cache_hits_total', { namespace, tier: 'l1' });
   const loads = (node: AppProcess, namespace: string) => metric(node, 'connecto_cache_load_duration_seconds_count', { namespace });
-  const popularIds = async (node: AppProcess) => ((await http(node).get('/api/v1/travels/popular').set(host.auth).expect(200)).body.data as { id: number }[]).map((t) => t.id);
+  const popularIds = async (node: AppProcess) =>
+    ((await http(node).get('/api/v1/travels/popular').set(host.auth).expect(200)).body.data as { id: number }[]).map((t) => t.id);
   /** Reads twice on `node`, the second read from its L1 (checked), so a later stale answer would come from L1. */
   const warm = async (node: AppProcess, namespace: string, read: () => Promise<unknown>) => {
     await read();
@@ -52,7 +53,12 @@ describe('the cache on two nodes: every node drops an entry as soon as a write o
 
   it('runs 200 concurrent reads of a cold key as at most one load per node', async () => {
     const world = await buildWorld({ host, members: [outsider] });
-    const before = [await loads(node1, 'travel:popular'), await loads(node2, 'travel:popular'), await loads(node1, 'membership'), await loads(node2, 'membership')];
+    const before = [
+      await loads(node1, 'travel:popular'),
+      await loads(node2, 'travel:popular'),
+      await loads(node1, 'membership'),
+      await loads(node2, 'membership'),
+    ];
     await http(node1).patch(`/api/v1/travels/${world.travel.id}`).set(host.auth).send({ title: '차가운 키' }).expect(200); // the list is cold again
     const call = (node: AppProcess, path: string, user: UserFixture) =>
       fetch(`${node.url}${path}`, { headers: { Authorization: user.auth.Authorization } }).then((r) => r.status);
@@ -61,7 +67,12 @@ describe('the cache on two nodes: every node drops an entry as soon as a write o
       ...Array.from({ length: 200 }, (_, i) => call(i % 2 ? node1 : node2, `/api/v1/planets/${world.planet.id}/messages`, outsider)),
     ]);
     expect(new Set(statuses)).toEqual(new Set([200]));
-    const after = [await loads(node1, 'travel:popular'), await loads(node2, 'travel:popular'), await loads(node1, 'membership'), await loads(node2, 'membership')];
+    const after = [
+      await loads(node1, 'travel:popular'),
+      await loads(node2, 'travel:popular'),
+      await loads(node1, 'membership'),
+      await loads(node2, 'membership'),
+    ];
     const ran = after.map((v, i) => v - before[i]);
     expect(ran[0]).toBeLessThanOrEqual(1);
     expect(ran[1]).toBeLessThanOrEqual(1);
@@ -72,8 +83,10 @@ describe('the cache on two nodes: every node drops an entry as soon as a write o
   });
 
   it('popular list: a travel made PRIVATE or deleted on node 1 leaves node 2 at once', async () => {
-    const a = (await http(node1).post('/api/v1/travels').set(host.auth).send({ title: '공개 A', visibility: 'PUBLIC' }).expect(201)).body as { id: number };
-    const b = (await http(node1).post('/api/v1/travels').set(host.auth).send({ title: '공개 B', visibility: 'PUBLIC' }).expect(201)).body as { id: number };
+    const a = (await http(node1).post('/api/v1/travels').set(host.auth).send({ title: '공개 A', visibility: 'PUBLIC' }).expect(201))
+      .body as { id: number };
+    const b = (await http(node1).post('/api/v1/travels').set(host.auth).send({ title: '공개 B', visibility: 'PUBLIC' }).expect(201))
+      .body as { id: number };
     await warm(node2, 'travel:popular', () => popularIds(node2));
     expect(await popularIds(node2)).toEqual(expect.arrayContaining([a.id, b.id]));
     await http(node1).patch(`/api/v1/travels/${a.id}`).set(host.auth).send({ visibility: 'PRIVATE' }).expect(200);
@@ -84,8 +97,10 @@ describe('the cache on two nodes: every node drops an entry as soon as a write o
   });
 
   it('travel details: an edit, a visibility change, a join and a deletion on node 1 are seen on node 2 at once', async () => {
-    const travel = (await http(node1).post('/api/v1/travels').set(host.auth).send({ title: '상세 원래', visibility: 'PUBLIC' }).expect(201)).body as { id: number };
-    const details = (node: AppProcess, user: UserFixture, status = 200) => http(node).get(`/api/v1/travels/${travel.id}`).set(user.auth).expect(status);
+    const travel = (await http(node1).post('/api/v1/travels').set(host.auth).send({ title: '상세 원래', visibility: 'PUBLIC' }).expect(201))
+      .body as { id: number };
+    const details = (node: AppProcess, user: UserFixture, status = 200) =>
+      http(node).get(`/api/v1/travels/${travel.id}`).set(user.auth).expect(status);
     await warm(node2, 'travel:details', () => details(node2, outsider));
     await http(node1).patch(`/api/v1/travels/${travel.id}`).set(host.auth).send({ title: '상세 바뀜' }).expect(200);
     expect((await details(node2, outsider)).body).toMatchObject({ title: '상세 바뀜', participantCount: 1, myRole: null });
@@ -122,7 +137,10 @@ describe('the cache on two nodes: every node drops an entry as soon as a write o
 
       await http(node1).post(`/api/v1/planets/${world.planet.id}/leave`).set(carol.auth).expect(204);
       await list(node2, carol).expect(403);
-      expect(await emitAck(socket, 'message:send', { planetId: world.planet.id, content: '떠난 뒤' })).toMatchObject({ ok: false, error: { statusCode: 403 } });
+      expect(await emitAck(socket, 'message:send', { planetId: world.planet.id, content: '떠난 뒤' })).toMatchObject({
+        ok: false,
+        error: { statusCode: 403 },
+      });
 
       await warm(node2, 'membership', () => list(node2, carol).expect(403)); // "not a member" is cached too
       await http(node1).post(`/api/v1/planets/${world.planet.id}/join`).set(carol.auth).expect(200);
@@ -147,7 +165,8 @@ describe('the cache on two nodes: every node drops an entry as soon as a write o
     it('a planet joined on node 1 is usable on node 2 at once (cached "not a member" is dropped)', async () => {
       const erin = await createUser(db.env);
       const w = await buildWorld({ host, members: [erin] });
-      const planet2 = (await http(node1).post(`/api/v1/travels/${w.travel.id}/planets`).set(host.auth).send({ name: '두번째' }).expect(201)).body as { id: number };
+      const planet2 = (await http(node1).post(`/api/v1/travels/${w.travel.id}/planets`).set(host.auth).send({ name: '두번째' }).expect(201))
+        .body as { id: number };
       const listP2 = (node: AppProcess) => http(node).get(`/api/v1/planets/${planet2.id}/messages`).set(erin.auth);
       await warm(node2, 'membership', () => listP2(node2).expect(403));
       await http(node1).post(`/api/v1/planets/${planet2.id}/join`).set(erin.auth).expect(200);

@@ -31,7 +31,10 @@ describe('the cache while Redis is away', () => {
   beforeAll(async () => {
     warn = jest.spyOn(Logger.prototype, 'warn');
     redis = await PrivateRedis.start();
-    t = await startTestApp({ tag: 'cacheredis', env: { REDIS_PORT: String(redis.port), RATE_LIMIT_READ: '100000/60s', CACHE_L1_OUTAGE_TTL_MS: '200' } });
+    t = await startTestApp({
+      tag: 'cacheredis',
+      env: { REDIS_PORT: String(redis.port), RATE_LIMIT_READ: '100000/60s', CACHE_L1_OUTAGE_TTL_MS: '200' },
+    });
     cache = t.app.get(DistributedCacheService);
     [host, carol] = await Promise.all([createUser(t.env), createUser(t.env)]);
     world = await buildWorld({ host, members: [carol] });

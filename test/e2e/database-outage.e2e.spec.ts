@@ -37,7 +37,10 @@ describe('an app node while its PostgreSQL is stopped and frozen', () => {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const done = traffic.since(from).filter(ok);
-      if (done.some((a) => a.channel === 'rest') && done.some((a) => a.channel === 'socket')) return Math.max(...['rest', 'socket'].map((c) => done.find((a) => a.channel === c)!.startedAt + done.find((a) => a.channel === c)!.ms));
+      if (done.some((a) => a.channel === 'rest') && done.some((a) => a.channel === 'socket'))
+        return Math.max(
+          ...['rest', 'socket'].map((c) => done.find((a) => a.channel === c)!.startedAt + done.find((a) => a.channel === c)!.ms),
+        );
       await sleep(50);
     }
     throw new Error(`no successful send on both channels within ${timeoutMs} ms; saw ${statusesOf(traffic.since(from)).join(', ')}`);
@@ -81,7 +84,7 @@ describe('an app node while its PostgreSQL is stopped and frozen', () => {
     traffic.start();
     probe.start();
     // At least 5 answered requests before the outage (a loaded machine may need more than 1 s for them).
-    for (const until = Date.now() + 15_000; traffic.since(0).length <= 4 && Date.now() < until; ) await sleep(100);
+    for (const until = Date.now() + 15_000; traffic.since(0).length <= 4 && Date.now() < until;) await sleep(100);
     const before = traffic.since(0);
     expect(before.length).toBeGreaterThan(4);
     expect(before.every(ok)).toBe(true);
@@ -135,10 +138,13 @@ describe('an app node while its PostgreSQL is stopped and frozen', () => {
     const retried = new Set(traffic.attempts.filter((a) => !ok(a)).map((a) => a.clientId));
     expect(retried.size).toBeGreaterThanOrEqual(4);
 
-    const rows = await ds.query<{ id: string; client_id: string }[]>('SELECT id::text, client_id FROM message WHERE planet_id = $1', [planetId]);
+    const rows = await ds.query<{ id: string; client_id: string }[]>('SELECT id::text, client_id FROM message WHERE planet_id = $1', [
+      planetId,
+    ]);
     const byClientId = new Map<string, string[]>();
     for (const r of rows) byClientId.set(r.client_id, [...(byClientId.get(r.client_id) ?? []), r.id]);
-    for (const a of traffic.acked) expect({ clientId: a.clientId, ids: byClientId.get(a.clientId) }).toEqual({ clientId: a.clientId, ids: [a.id] });
+    for (const a of traffic.acked)
+      expect({ clientId: a.clientId, ids: byClientId.get(a.clientId) }).toEqual({ clientId: a.clientId, ids: [a.id] });
     expect(rows.length).toBe(traffic.acked.length);
     expect(new Set(traffic.acked.map((a) => a.clientId)).size).toBe(traffic.acked.length);
     expect(node.output()).not.toMatch(/(POST|GET) \S+ failed|socket event failed|unhandled promise rejection/);

@@ -33,33 +33,49 @@ interface OpenApiDoc {
 }
 
 /** Strings up to 10^maxPower characters (sockets stay under SOCKET_MAX_PAYLOAD_BYTES, whose excess closes the connection by design). */
-const hostileStringUpTo = (maxPower: number) => fc.oneof(
-  fc.constantFrom('0x1', '1e0', '+1', '1.0', '1\n', ' 1', '-1', '0', '01', '99999999999999999999', '１', 'NaN', 'null', '[]', '{}'),
-  fc.constantFrom('\ud800', 'a\udfffb', '\u0000', 'a\u200bb', '\u202Eevil', '😀\u200d', "'; DROP TABLE message; --", '%00', '부산에서 만나요'),
-  fc.string({ maxLength: 30 }),
-  fc.string({ unit: 'binary', maxLength: 20 }),
-  fc.integer({ min: 1, max: maxPower }).map((n) => 'x'.repeat(10 ** n)),
-);
+const hostileStringUpTo = (maxPower: number) =>
+  fc.oneof(
+    fc.constantFrom('0x1', '1e0', '+1', '1.0', '1\n', ' 1', '-1', '0', '01', '99999999999999999999', '１', 'NaN', 'null', '[]', '{}'),
+    fc.constantFrom(
+      '\ud800',
+      'a\udfffb',
+      '\u0000',
+      'a\u200bb',
+      '\u202Eevil',
+      '😀\u200d',
+      "'; DROP TABLE message; --",
+      '%00',
+      '부산에서 만나요',
+    ),
+    fc.string({ maxLength: 30 }),
+    fc.string({ unit: 'binary', maxLength: 20 }),
+    fc.integer({ min: 1, max: maxPower }).map((n) => 'x'.repeat(10 ** n)),
+  );
 const hostileString = hostileStringUpTo(6);
 const deepValue = fc.integer({ min: 20, max: 3000 }).map((n) => JSON.parse('['.repeat(n) + ']'.repeat(n)) as unknown);
-const hostileValueWith = (str: fc.Arbitrary<string>): fc.Arbitrary<unknown> => fc.oneof(
-  str,
-  fc.integer(),
-  fc.double(),
-  fc.boolean(),
-  fc.constant(null),
-  deepValue,
-  fc.array(fc.integer(), { maxLength: 5 }),
-  fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }),
-);
+const hostileValueWith = (str: fc.Arbitrary<string>): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    str,
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    deepValue,
+    fc.array(fc.integer(), { maxLength: 5 }),
+    fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 3 }),
+  );
 const hostileValue = hostileValueWith(hostileString);
 /** Path segments as a client would send them (a lone surrogate cannot be percent-encoded: it goes as the bytes of U+FFFD). */
-const segment = (v: string) => encodeURIComponent(v.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
+const segment = (v: string) =>
+  encodeURIComponent(v.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
 
 function resolve(schema: Schema | undefined, doc: OpenApiDoc): Schema {
   if (!schema) return {};
   if (schema.$ref) return resolve(doc.components?.schemas?.[schema.$ref.split('/').pop() as string], doc);
-  if (schema.allOf) return schema.allOf.map((s) => resolve(s, doc)).reduce((a, b) => ({ ...a, ...b, properties: { ...a.properties, ...b.properties } }), {});
+  if (schema.allOf)
+    return schema.allOf
+      .map((s) => resolve(s, doc))
+      .reduce((a, b) => ({ ...a, ...b, properties: { ...a.properties, ...b.properties } }), {});
   return schema;
 }
 
@@ -80,7 +96,9 @@ function bodyFor(schema: Schema, doc: OpenApiDoc, depth = 0): fc.Arbitrary<unkno
   const s = resolve(schema, doc);
   const props = Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, v]) => [k, valueFor(v, doc, depth)]));
   const shaped = fc.record(props, { requiredKeys: [] });
-  const extra = fc.tuple(shaped, fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), hostileValue, { maxKeys: 2 })).map(([a, b]) => ({ ...b, ...a }));
+  const extra = fc
+    .tuple(shaped, fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), hostileValue, { maxKeys: 2 }))
+    .map(([a, b]) => ({ ...b, ...a }));
   return fc.oneof({ weight: 4, arbitrary: shaped }, { weight: 1, arbitrary: extra }, { weight: 1, arbitrary: hostileValue });
 }
 
@@ -101,7 +119,9 @@ function expectErrorShape(status: number, body: unknown, where: string): void {
     b.statusCode === status &&
     typeof b.error === 'string' &&
     typeof b.message === 'string' &&
-    (b.details === undefined || (Array.isArray(b.details) && b.details.every((d: { field?: unknown; problem?: unknown }) => typeof d.field === 'string' && typeof d.problem === 'string')));
+    (b.details === undefined ||
+      (Array.isArray(b.details) &&
+        b.details.every((d: { field?: unknown; problem?: unknown }) => typeof d.field === 'string' && typeof d.problem === 'string')));
   if (!ok) throw new Error(`${where}: ${status} without the error shape: ${JSON.stringify(body)}`);
 }
 
@@ -116,11 +136,26 @@ describe('fuzzing every route and socket event', () => {
     t = await startTestApp({ tag: 'fuzz' });
     ds = t.app.get(DataSource);
     doc = (await t.http.get('/docs/json').expect(200)).body as OpenApiDoc;
-    const reg = await t.http.post('/api/v1/auth/register').send({ email: 'fuzzer@example.com', password: 'connecto123!', nickname: '퍼저' }).expect(201);
+    const reg = await t.http
+      .post('/api/v1/auth/register')
+      .send({ email: 'fuzzer@example.com', password: 'connecto123!', nickname: '퍼저' })
+      .expect(201);
     token = reg.body.accessToken as string;
-    const travel = await t.http.post('/api/v1/travels').set('Authorization', `Bearer ${token}`).send({ title: '퍼즈 여행', visibility: 'PUBLIC' }).expect(201);
-    const planet = await t.http.post(`/api/v1/travels/${travel.body.id}/planets`).set('Authorization', `Bearer ${token}`).send({ name: '퍼즈 방' }).expect(201);
-    await t.http.post(`/api/v1/planets/${planet.body.id}/messages`).set('Authorization', `Bearer ${token}`).send({ content: '부산에서 만나요' }).expect(201);
+    const travel = await t.http
+      .post('/api/v1/travels')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ title: '퍼즈 여행', visibility: 'PUBLIC' })
+      .expect(201);
+    const planet = await t.http
+      .post(`/api/v1/travels/${travel.body.id}/planets`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ name: '퍼즈 방' })
+      .expect(201);
+    await t.http
+      .post(`/api/v1/planets/${planet.body.id}/messages`)
+      .set('Authorization', `Bearer ${token}`)
+      .send({ content: '부산에서 만나요' })
+      .expect(201);
   });
   afterAll(async () => {
     await t.close();
@@ -148,7 +183,10 @@ describe('fuzzing every route and socket event', () => {
       const bodySchema = op.requestBody?.content?.['application/json']?.schema;
       const request = fc.record({
         path: fc.record(Object.fromEntries(pathParams.map((p) => [p.name, fc.oneof(fc.constantFrom('1', '2', '3'), hostileString)]))),
-        query: fc.record(Object.fromEntries(queryParams.map((p) => [p.name, fc.oneof(valueFor(p.schema, doc).map(String), hostileString)])), { requiredKeys: [] }),
+        query: fc.record(
+          Object.fromEntries(queryParams.map((p) => [p.name, fc.oneof(valueFor(p.schema, doc).map(String), hostileString)])),
+          { requiredKeys: [] },
+        ),
         body: bodySchema ? bodyFor(bodySchema, doc) : fc.constant(undefined),
         authed: fc.integer({ min: 0, max: 9 }).map((n) => n > 0),
       });
@@ -156,7 +194,8 @@ describe('fuzzing every route and socket event', () => {
         fc.asyncProperty(request, async (r) => {
           const url = path.replace(/\{(\w+)\}/g, (_m, name: string) => segment(r.path[name] ?? ''));
           const before = await fingerprint();
-          let req = (t.http as unknown as Record<string, (u: string) => import('supertest').Test>)[method](url).query(r.query as Record<string, string>);
+          const agent = t.http as unknown as Record<string, (u: string) => import('supertest').Test>;
+          let req = agent[method](url).query(r.query as Record<string, string>);
           if (r.authed) req = req.set('Authorization', `Bearer ${token}`);
           if (r.body !== undefined) req = req.set('Content-Type', 'application/json').send(JSON.stringify(r.body));
           const res = await req;
@@ -185,7 +224,10 @@ describe('fuzzing every route and socket event', () => {
 
     const v = hostileValueWith(hostileStringUpTo(5));
     const payload = fc.oneof(
-      fc.record({ planetId: fc.oneof(fc.constant(1), v), content: v, replyToMessageId: v, mediaIds: v, clientId: v, messageId: v }, { requiredKeys: [] }),
+      fc.record(
+        { planetId: fc.oneof(fc.constant(1), v), content: v, replyToMessageId: v, mediaIds: v, clientId: v, messageId: v },
+        { requiredKeys: [] },
+      ),
       v,
     );
 

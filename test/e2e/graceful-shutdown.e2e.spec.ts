@@ -108,8 +108,18 @@ describe('SIGTERM while requests and socket events are in flight', () => {
   };
   const socketEmit = async (s: ClientSocket, event: string, payload: Record<string, unknown>): Promise<Outcome> => {
     try {
-      const ack = await emitAck<{ ok: boolean; message?: { id: string }; error?: { statusCode: number } }>(s, event, { planetId, ...payload }, 20_000);
-      return { what: `socket ${event}`, status: ack.ok ? 200 : (ack.error?.statusCode ?? -1), clientId: payload.clientId as string | undefined, id: ack.message?.id };
+      const ack = await emitAck<{ ok: boolean; message?: { id: string }; error?: { statusCode: number } }>(
+        s,
+        event,
+        { planetId, ...payload },
+        20_000,
+      );
+      return {
+        what: `socket ${event}`,
+        status: ack.ok ? 200 : (ack.error?.statusCode ?? -1),
+        clientId: payload.clientId as string | undefined,
+        id: ack.message?.id,
+      };
     } catch (err) {
       return { what: `socket ${event}`, status: 'error', detail: String(err), clientId: payload.clientId as string | undefined };
     }
@@ -213,7 +223,10 @@ describe('SIGTERM while requests and socket events are in flight', () => {
       expect(await disconnected).toBe('transport close');
 
       // --- all of it stored -----------------------------------------------------------------------
-      const rows = await db.dataSource.query<{ id: string; client_id: string }[]>('SELECT id::text, client_id FROM message WHERE client_id LIKE $1', [`r${i}-%`]);
+      const rows = await db.dataSource.query<{ id: string; client_id: string }[]>(
+        'SELECT id::text, client_id FROM message WHERE client_id LIKE $1',
+        [`r${i}-%`],
+      );
       const sent = outcomes.filter((o) => o.id);
       expect(rows.map((r) => r.client_id).sort()).toEqual(sent.map((o) => o.clientId).sort());
       for (const o of sent) expect(rows.find((r) => r.client_id === o.clientId)?.id).toBe(o.id);
@@ -230,7 +243,9 @@ describe('SIGTERM while requests and socket events are in flight', () => {
     expect(failures).toEqual([]);
     expect(traffic.attempts.filter((a) => a.status !== 0 && ![200, 201, 503].includes(a.status))).toEqual([]);
     expect(traffic.acked.length).toBeGreaterThan(10);
-    const rows = await db.dataSource.query<{ id: string; client_id: string }[]>("SELECT id::text, client_id FROM message WHERE client_id LIKE 't-%'");
+    const rows = await db.dataSource.query<{ id: string; client_id: string }[]>(
+      "SELECT id::text, client_id FROM message WHERE client_id LIKE 't-%'",
+    );
     expect(rows.length).toBe(traffic.acked.length);
     for (const a of traffic.acked) expect(rows.filter((r) => r.client_id === a.clientId).map((r) => r.id)).toEqual([a.id]);
   }, 240_000);

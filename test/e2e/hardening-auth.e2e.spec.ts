@@ -36,7 +36,9 @@ describe('tokens and accounts', () => {
   });
 
   it('refuses the example secrets outside NODE_ENV=test at app creation', async () => {
-    await expect(createApp(testEnv({ NODE_ENV: 'development' }))).rejects.toThrow(/JWT_ACCESS_SECRET, REFRESH_TOKEN_PEPPER, STORAGE_SIGNING_SECRET hold the example value/);
+    await expect(createApp(testEnv({ NODE_ENV: 'development' }))).rejects.toThrow(
+      /JWT_ACCESS_SECRET, REFRESH_TOKEN_PEPPER, STORAGE_SIGNING_SECRET hold the example value/,
+    );
   });
 
   it("stops a deleted account's access token at once over REST and closes its sockets", async () => {
@@ -47,7 +49,11 @@ describe('tokens and accounts', () => {
     await t.http.delete('/api/v1/users/me').set(bearer(reg.accessToken)).expect(204);
     await expect(rec.next('auth:revoked')).resolves.toEqual({ message: 'This account was deleted' });
     await expect(closed).resolves.toBe('io server disconnect');
-    const write = await t.http.post('/api/v1/travels').set(bearer(reg.accessToken)).send({ title: '유령 여행', visibility: 'PUBLIC' }).expect(401);
+    const write = await t.http
+      .post('/api/v1/travels')
+      .set(bearer(reg.accessToken))
+      .send({ title: '유령 여행', visibility: 'PUBLIC' })
+      .expect(401);
     expect(write.body.message).toBe('The account of this token no longer exists');
     await expect(connectSocket(t.url, reg.accessToken)).rejects.toThrow('The account of this token no longer exists');
     await t.http.post('/api/v1/auth/refresh').send({ refreshToken: reg.refreshToken }).expect(401);
@@ -66,7 +72,10 @@ describe('tokens and accounts', () => {
     const password = 'p'.repeat(72);
     await register('long@example.com', password).expect(201);
     await t.http.post('/api/v1/auth/login').send({ email: 'long@example.com', password }).expect(200);
-    const longer = await t.http.post('/api/v1/auth/login').send({ email: 'long@example.com', password: `${password}-anything` }).expect(400);
+    const longer = await t.http
+      .post('/api/v1/auth/login')
+      .send({ email: 'long@example.com', password: `${password}-anything` })
+      .expect(400);
     expect(longer.body.details[0].field).toBe('password');
     await register('longer@example.com', `${password}x`).expect(400);
     // 24 Hangul syllables are 72 bytes: the limit is bytes, not characters.
@@ -108,8 +117,14 @@ describe('account deletion across two nodes (separate processes)', () => {
   it('refuses the token on the other node on the very next request and closes its socket there', async () => {
     const [a, b] = nodes;
     const post = (url: string, path: string, body: object, token?: string) =>
-      fetch(`${url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
-    const reg = (await (await post(a.url, '/api/v1/auth/register', { email: 'twonode@example.com', password: 'connecto123!', nickname: '둘' })).json()) as { accessToken: string };
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify(body),
+      });
+    const reg = (await (
+      await post(a.url, '/api/v1/auth/register', { email: 'twonode@example.com', password: 'connecto123!', nickname: '둘' })
+    ).json()) as { accessToken: string };
     // Node B has seen the account live (and would trust that for an hour).
     expect((await post(b.url, '/api/v1/travels', { title: '첫 여행', visibility: 'PUBLIC' }, reg.accessToken)).status).toBe(201);
     const socket = await connectSocket(b.url, reg.accessToken);
@@ -151,7 +166,8 @@ describe('development secrets (src/main.ts as `npm run dev` runs it)', () => {
     });
     const { user, accessToken } = (await reg.json()) as { user: { id: number; email: string }; accessToken: string };
     const forged = forge(EXAMPLE_SECRETS[0], { sub: user.id, email: user.email });
-    const me = (token: string) => fetch(`${node!.url}/api/v1/users/me`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.status);
+    const me = (token: string) =>
+      fetch(`${node!.url}/api/v1/users/me`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.status);
     expect(await me(forged)).toBe(401);
     expect(await me(accessToken)).toBe(200);
 

@@ -16,10 +16,23 @@ describe('hostile input', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ tag: 'hardinput', env: { HTTP_HEADERS_TIMEOUT_MS: '1000', HTTP_REQUEST_TIMEOUT_MS: '2000' } });
-    const reg = await t.http.post('/api/v1/auth/register').send({ email: 'hard@example.com', password: 'connecto123!', nickname: '하드' }).expect(201);
+    const reg = await t.http
+      .post('/api/v1/auth/register')
+      .send({ email: 'hard@example.com', password: 'connecto123!', nickname: '하드' })
+      .expect(201);
     token = reg.body.accessToken as string;
-    const travel = await t.http.post('/api/v1/travels').set('Authorization', `Bearer ${token}`).send({ title: '부산', visibility: 'PUBLIC' }).expect(201);
-    planetId = (await t.http.post(`/api/v1/travels/${travel.body.id}/planets`).set('Authorization', `Bearer ${token}`).send({ name: '방' }).expect(201)).body.id;
+    const travel = await t.http
+      .post('/api/v1/travels')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ title: '부산', visibility: 'PUBLIC' })
+      .expect(201);
+    planetId = (
+      await t.http
+        .post(`/api/v1/travels/${travel.body.id}/planets`)
+        .set('Authorization', `Bearer ${token}`)
+        .send({ name: '방' })
+        .expect(201)
+    ).body.id;
   });
   afterAll(async () => {
     await t.close();
@@ -27,12 +40,19 @@ describe('hostile input', () => {
 
   const auth = () => ({ Authorization: `Bearer ${token}` });
   const rawJson = (path: string, body: string, headers: Record<string, string> = {}) =>
-    t.http.post(path).set({ 'Content-Type': 'application/json', ...headers }).send(body);
+    t.http
+      .post(path)
+      .set({ 'Content-Type': 'application/json', ...headers })
+      .send(body);
 
   describe('JSON nesting and size', () => {
     it('refuses a deeply nested body without a token with 400 naming the body, not 500', async () => {
       const res = await rawJson('/api/v1/auth/login', `{"email":${deep(5000)},"password":"x"}`).expect(400);
-      expect(res.body).toEqual({ ...errorShape, statusCode: 400, details: [{ field: 'body', problem: 'is nested deeper than 16 levels' }] });
+      expect(res.body).toEqual({
+        ...errorShape,
+        statusCode: 400,
+        details: [{ field: 'body', problem: 'is nested deeper than 16 levels' }],
+      });
     });
 
     it('refuses a body near the size limit made of nesting (the costly case) with 400', async () => {
@@ -41,7 +61,10 @@ describe('hostile input', () => {
     });
 
     it('refuses a flat body with too many values with 400', async () => {
-      const res = await rawJson('/api/v1/auth/login', JSON.stringify({ email: 'a@b.co', password: 'x', junk: Array.from({ length: 5000 }, (_, i) => i) })).expect(400);
+      const res = await rawJson(
+        '/api/v1/auth/login',
+        JSON.stringify({ email: 'a@b.co', password: 'x', junk: Array.from({ length: 5000 }, (_, i) => i) }),
+      ).expect(400);
       expect(res.body.details).toEqual([{ field: 'body', problem: 'has more than 1000 values' }]);
     });
 
@@ -53,8 +76,19 @@ describe('hostile input', () => {
       const socket = await connectSocket(t.url, token);
       try {
         const nested = JSON.parse(deep(3000, '{}')) as unknown;
-        const send = await emitAck<{ ok: boolean; error: { statusCode: number; details?: unknown } }>(socket, 'message:send', { planetId, content: '안녕', extra: nested });
-        expect(send).toEqual({ ok: false, error: { statusCode: 400, message: expect.stringContaining('nested deeper'), details: [{ field: 'payload', problem: 'is nested deeper than 16 levels' }] } });
+        const send = await emitAck<{ ok: boolean; error: { statusCode: number; details?: unknown } }>(socket, 'message:send', {
+          planetId,
+          content: '안녕',
+          extra: nested,
+        });
+        expect(send).toEqual({
+          ok: false,
+          error: {
+            statusCode: 400,
+            message: expect.stringContaining('nested deeper'),
+            details: [{ field: 'payload', problem: 'is nested deeper than 16 levels' }],
+          },
+        });
         const read = await emitAck<{ ok: boolean; error: { statusCode: number } }>(socket, 'message:read', { planetId, messageId: nested });
         expect(read.ok).toBe(false);
         expect(read.error.statusCode).toBe(400);
@@ -90,7 +124,10 @@ describe('hostile input', () => {
       const bell = await t.http.post(`/api/v1/planets/${planetId}/messages`).set(auth()).send({ content: 'a\u0007b' }).expect(400);
       expect(bell.body.details[0].field).toBe('content');
       const zws = await t.http.patch('/api/v1/users/me/profile').set(auth()).send({ nickname: '민\u200b지' }).expect(400);
-      expect(zws.body.details[0]).toEqual({ field: 'nickname', problem: 'must not contain invisible characters (zero-width spaces, bidi controls)' });
+      expect(zws.body.details[0]).toEqual({
+        field: 'nickname',
+        problem: 'must not contain invisible characters (zero-width spaces, bidi controls)',
+      });
       const bidi = await t.http.post('/api/v1/travels').set(auth()).send({ title: 'evil\u202Etxt.exe', visibility: 'PUBLIC' }).expect(400);
       expect(bidi.body.details[0].field).toBe('title');
     });
@@ -103,17 +140,23 @@ describe('hostile input', () => {
   });
 
   describe('ids in paths and queries', () => {
-    it.each(['0x1', '1e0', '+1', '1.0', '1%0A', '%201', '01', '0', '-1', '2147483648', '１'])('refuses the path id %s with 400 naming id', async (id) => {
-      const res = await t.http.get(`/api/v1/travels/${id}`).set(auth()).expect(400);
-      expect(res.body.details).toEqual([{ field: 'id', problem: 'must be a positive integer id' }]);
-    });
+    it.each(['0x1', '1e0', '+1', '1.0', '1%0A', '%201', '01', '0', '-1', '2147483648', '１'])(
+      'refuses the path id %s with 400 naming id',
+      async (id) => {
+        const res = await t.http.get(`/api/v1/travels/${id}`).set(auth()).expect(400);
+        expect(res.body.details).toEqual([{ field: 'id', problem: 'must be a positive integer id' }]);
+      },
+    );
 
     it('refuses odd spellings of integers in queries', async () => {
       for (const q of ['limit=0x1', 'limit=1e1', 'limit=+5', 'limit=%205', 'cursor=1.0', 'limit=']) {
         const res = await t.http.get(`/api/v1/travels?${q}`).set(auth());
         expect({ q, status: res.status }).toEqual({ q, status: 400 });
       }
-      const search = await t.http.get(`/api/v1/messages/search?query=${encodeURIComponent('부산')}&planetId=0x1`).set(auth()).expect(400);
+      const search = await t.http
+        .get(`/api/v1/messages/search?query=${encodeURIComponent('부산')}&planetId=0x1`)
+        .set(auth())
+        .expect(400);
       expect(search.body.details[0].field).toBe('planetId');
       await t.http.get('/api/v1/travels?limit=5').set(auth()).expect(200);
     });
@@ -123,7 +166,11 @@ describe('hostile input', () => {
     it('answers a 100 KB header with 431 in the error shape (not an empty body)', async () => {
       const res = await rawHttp(t.url, `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(100_000)}\r\n\r\n`);
       expect(res.status).toBe(431);
-      expect(JSON.parse(res.body)).toEqual({ statusCode: 431, error: 'Request Header Fields Too Large', message: 'Request headers too large' });
+      expect(JSON.parse(res.body)).toEqual({
+        statusCode: 431,
+        error: 'Request Header Fields Too Large',
+        message: 'Request headers too large',
+      });
     });
 
     it('closes a connection whose headers trickle in past HTTP_HEADERS_TIMEOUT_MS with 408', async () => {
@@ -145,7 +192,11 @@ describe('hostile input', () => {
 });
 
 /** Writes raw bytes (then optionally trickles more) and resolves with the status and body the server sent before closing. */
-function rawHttp(url: string, first: string, opts: { trickle?: string; everyMs?: number; maxMs?: number } = {}): Promise<{ status: number; body: string }> {
+function rawHttp(
+  url: string,
+  first: string,
+  opts: { trickle?: string; everyMs?: number; maxMs?: number } = {},
+): Promise<{ status: number; body: string }> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = new Socket();

@@ -194,7 +194,10 @@ describe('three nodes behind HAProxy (deploy/haproxy/haproxy.cfg)', () => {
         .map(
           (s) =>
             new Promise<string>((resolve, reject) => {
-              const timer = setTimeout(() => reject(new Error(`message from ${name} did not reach a socket on ${where[batch.indexOf(s)]}`)), 5000);
+              const timer = setTimeout(
+                () => reject(new Error(`message from ${name} did not reach a socket on ${where[batch.indexOf(s)]}`)),
+                5000,
+              );
               const on = (m: MessageEvent & { content: string }) => {
                 if (m.content !== content) return;
                 clearTimeout(timer);
@@ -204,7 +207,10 @@ describe('three nodes behind HAProxy (deploy/haproxy/haproxy.cfg)', () => {
               s.on('message:new', on);
             }),
         );
-      const ack = (await batch[i].timeout(5000).emitWithAck('message:send', { planetId, content })) as { ok: boolean; message: MessageEvent };
+      const ack = (await batch[i].timeout(5000).emitWithAck('message:send', { planetId, content })) as {
+        ok: boolean;
+        message: MessageEvent;
+      };
       expect(ack.ok).toBe(true);
       expect(new Set(await Promise.all(arrivals))).toEqual(new Set([ack.message.id]));
     }
@@ -225,7 +231,11 @@ describe('three nodes behind HAProxy (deploy/haproxy/haproxy.cfg)', () => {
       const held = await Promise.all(
         batch.map(async (s) => {
           const ok = await connected(s, 5000).then(
-            () => upgraded(s, 5000).then(() => true, () => false),
+            () =>
+              upgraded(s, 5000).then(
+                () => true,
+                () => false,
+              ),
             () => false,
           );
           if (!ok) return false;

@@ -73,13 +73,18 @@ describe('media with Cloudflare Images and Stream (a fake Cloudflare on loopback
     await complete(s.mediaId).expect(202);
     return s.mediaId;
   }
-  const cfCounter = async () => (await t.app.get(Metrics).registry.getSingleMetric('connecto_cloudflare_requests_total')?.get())?.values ?? [];
-  const counted = async (api: string, outcome: string) => (await cfCounter()).filter((v) => v.labels.api === api && v.labels.outcome === outcome).reduce((n, v) => n + v.value, 0);
+  const cfCounter = async () =>
+    (await t.app.get(Metrics).registry.getSingleMetric('connecto_cloudflare_requests_total')?.get())?.values ?? [];
+  const counted = async (api: string, outcome: string) =>
+    (await cfCounter()).filter((v) => v.labels.api === api && v.labels.outcome === outcome).reduce((n, v) => n + v.value, 0);
 
   beforeAll(async () => {
     await fake.start();
     dir = await mkdtemp(join(tmpdir(), 'connecto-media-cf-'));
-    t = await startTestApp({ tag: 'mediacf', env: { STORAGE_LOCAL_DIR: dir, ...fake.env({ CLOUDFLARE_STREAM_POLL_SECONDS: '1' }), MEDIA_WORKER_CONCURRENCY: '2' } });
+    t = await startTestApp({
+      tag: 'mediacf',
+      env: { STORAGE_LOCAL_DIR: dir, ...fake.env({ CLOUDFLARE_STREAM_POLL_SECONDS: '1' }), MEDIA_WORKER_CONCURRENCY: '2' },
+    });
     fake.webhookUrl = `${t.url}/api/v1/media/webhooks/cloudflare-stream`;
     alice = await createUser(t.env);
   });
@@ -94,7 +99,10 @@ describe('media with Cloudflare Images and Stream (a fake Cloudflare on loopback
     const id = await uploadImage(await jpegWithGps(1600, 1200));
     const media = await settled(id);
     expect(media).toMatchObject({ status: 'READY', provider: 'cloudflare_images', fallbackReason: null, width: 1600, height: 1200 });
-    for (const name of ['thumbnail', 'preview', 'full']) expect(media.urls[name]).toMatch(new RegExp(`^${fake.url}/imagedelivery/${fake.accountHash}/[0-9a-f-]+/connecto\\w+\\?exp=\\d+&sig=[0-9a-f]{64}$`));
+    for (const name of ['thumbnail', 'preview', 'full'])
+      expect(media.urls[name]).toMatch(
+        new RegExp(`^${fake.url}/imagedelivery/${fake.accountHash}/[0-9a-f-]+/connecto\\w+\\?exp=\\d+&sig=[0-9a-f]{64}$`),
+      );
     expect([...fake.variants.values()].map((v) => [v.id, v.options])).toEqual([
       ['connectothumb', { fit: 'cover', width: 150, height: 150, metadata: 'none' }],
       ['connectopreview', { fit: 'scale-down', width: 800, height: 800, metadata: 'none' }],
@@ -147,7 +155,12 @@ describe('media with Cloudflare Images and Stream (a fake Cloudflare on loopback
     const timeoutsBefore = await counted('images', 'timeout');
     const second = await settled(await uploadImage(await png(320, 200), 'image/png', 'flaky.png'));
     expect(second).toMatchObject({ status: 'READY', provider: 'cloudflare_images' });
-    expect(fake.callsTo(/^images\/v1$/, 'POST').slice(-3).map((c) => c.status)).toEqual([500, 'hang', 200]);
+    expect(
+      fake
+        .callsTo(/^images\/v1$/, 'POST')
+        .slice(-3)
+        .map((c) => c.status),
+    ).toEqual([500, 'hang', 200]);
     expect(await counted('images', 'server_error')).toBeGreaterThanOrEqual(1);
     expect(await counted('images', 'timeout')).toBe(timeoutsBefore + 1);
   });
@@ -156,7 +169,9 @@ describe('media with Cloudflare Images and Stream (a fake Cloudflare on loopback
     fake.fail({ status: 500 }, 100, /^images\/v1$/);
     const media = await settled(await uploadImage(await jpegWithGps(1200, 900)));
     expect(media).toMatchObject({ status: 'READY', provider: 'local', width: 1200, height: 900 });
-    expect(media.fallbackReason).toMatch(/^Cloudflare Images could not process it \(Cloudflare images is unavailable: 500 .*\); variants were made locally$/);
+    expect(media.fallbackReason).toMatch(
+      /^Cloudflare Images could not process it \(Cloudflare images is unavailable: 500 .*\); variants were made locally$/,
+    );
     expect(media.urls.thumbnail).toContain(`${t.url}/api/v1/storage/`);
     const thumb = await sharp(Buffer.from(await (await fetch(media.urls.thumbnail)).arrayBuffer())).metadata();
     expect([thumb.width, thumb.height, hasGpsIfd(thumb.exif)]).toEqual([150, 150, false]);
@@ -164,7 +179,8 @@ describe('media with Cloudflare Images and Stream (a fake Cloudflare on loopback
 
   it('uploads a video over TUS straight to Stream, resuming from the server offset after a dropped connection; the webhook makes it READY', async () => {
     const bytes = fakeMp4(12 * MiB);
-    const s = (await announce({ kind: 'video', fileName: 'beach.mp4', mimeType: 'video/mp4', size: bytes.length }).expect(201)).body as Session;
+    const s = (await announce({ kind: 'video', fileName: 'beach.mp4', mimeType: 'video/mp4', size: bytes.length }).expect(201))
+      .body as Session;
     expect(s).toMatchObject({ method: 'PATCH', protocol: 'tus', headers: { 'Tus-Resumable': '1.0.0' }, chunkSize: 5 * MiB });
     expect(s.uploadUrl.startsWith(`${fake.url}/tus/`)).toBe(true);
     const created = fake.callsTo(/^stream$/, 'POST').at(-1);
@@ -177,7 +193,14 @@ describe('media with Cloudflare Images and Stream (a fake Cloudflare on loopback
 
     fake.dropNextPatchAfter = 3 * MiB;
     await new Promise<void>((resolve, reject) => {
-      const upload = new tus.Upload(bytes, { uploadUrl: s.uploadUrl, headers: s.headers, chunkSize: s.chunkSize, retryDelays: [100, 300, 1000], onError: reject, onSuccess: () => resolve() });
+      const upload = new tus.Upload(bytes, {
+        uploadUrl: s.uploadUrl,
+        headers: s.headers,
+        chunkSize: s.chunkSize,
+        retryDelays: [100, 300, 1000],
+        onError: reject,
+        onSuccess: () => resolve(),
+      });
       upload.start();
     });
     const patches = fake.tusPatches.filter((p) => p.uid === uid);
@@ -190,7 +213,10 @@ describe('media with Cloudflare Images and Stream (a fake Cloudflare on loopback
     await complete(s.mediaId).expect(202);
     const media = await settled(s.mediaId);
     expect(media).toMatchObject({ status: 'READY', provider: 'cloudflare_stream', durationSeconds: 12.5, width: 1280, height: 720 });
-    expect(media.urls).toEqual({ hls: `${fake.url}/stream/${uid}/manifest/video.m3u8`, thumbnail: `${fake.url}/stream/${uid}/thumbnails/thumbnail.jpg` });
+    expect(media.urls).toEqual({
+      hls: `${fake.url}/stream/${uid}/manifest/video.m3u8`,
+      thumbnail: `${fake.url}/stream/${uid}/thumbnails/thumbnail.jpg`,
+    });
     await until('the webhook answered', async () => fake.webhooksSent.some((w) => w.status === 200 && w.body.includes(uid)));
   });
 
@@ -219,7 +245,8 @@ describe('media with Cloudflare Images and Stream (a fake Cloudflare on loopback
   it('answers a storage upload when Stream is down, then copies the stored video to Stream', async () => {
     fake.fail({ status: 500 }, 4, /^stream$/); // the direct upload: first try and 3 retries
     const bytes = fakeMp4(256 * 1024);
-    const s = (await announce({ kind: 'video', fileName: 'fallback.mp4', mimeType: 'video/mp4', size: bytes.length }).expect(201)).body as Session;
+    const s = (await announce({ kind: 'video', fileName: 'fallback.mp4', mimeType: 'video/mp4', size: bytes.length }).expect(201))
+      .body as Session;
     expect(s.protocol).toBe('http-put');
     expect((await fetch(s.uploadUrl, { method: 'PUT', headers: s.headers, body: bytes })).status).toBe(200);
     await complete(s.mediaId).expect(202);
@@ -232,9 +259,24 @@ describe('media with Cloudflare Images and Stream (a fake Cloudflare on loopback
   (ffmpegHere ? it : it.skip)('serves a video from storage with a local poster frame (ffmpeg) when Stream stays down', async () => {
     fake.fail({ status: 500 }, 100, /^stream/);
     const file = join(dir, 'clip.mp4');
-    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=10', '-t', '2', '-pix_fmt', 'yuv420p', '-y', file]);
+    execFileSync('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=640x360:rate=10',
+      '-t',
+      '2',
+      '-pix_fmt',
+      'yuv420p',
+      '-y',
+      file,
+    ]);
     const bytes = await readFile(file);
-    const s = (await announce({ kind: 'video', fileName: 'clip.mp4', mimeType: 'video/mp4', size: bytes.length }).expect(201)).body as Session;
+    const s = (await announce({ kind: 'video', fileName: 'clip.mp4', mimeType: 'video/mp4', size: bytes.length }).expect(201))
+      .body as Session;
     expect(s.protocol).toBe('http-put');
     expect((await fetch(s.uploadUrl, { method: 'PUT', headers: s.headers, body: bytes })).status).toBe(200);
     await complete(s.mediaId).expect(202);
@@ -265,10 +307,20 @@ describe('the Cloudflare rate limit is shared by all nodes (Redis)', () => {
       ['connectothumb', { fit: 'cover', width: 150, height: 150, metadata: 'none' }],
       ['connectopreview', { fit: 'scale-down', width: 800, height: 800, metadata: 'none' }],
       ['connectofull', { fit: 'scale-down', width: 12000, height: 12000, metadata: 'none' }],
-    ] as const) fake.variants.set(id, { id, options: { ...options } });
+    ] as const)
+      fake.variants.set(id, { id, options: { ...options } });
     dir = await mkdtemp(join(tmpdir(), 'connecto-media-cf-rl-'));
     database = await createSuiteDatabase('mediacfrl');
-    const env = { STORAGE_LOCAL_DIR: dir, ...fake.env({ CLOUDFLARE_RATE_LIMIT_REQUESTS: String(LIMIT), CLOUDFLARE_RATE_LIMIT_WINDOW_SECONDS: '120', CLOUDFLARE_MAX_WAIT_SECONDS: '1' }), MEDIA_WORKER_CONCURRENCY: '2', RATE_LIMIT_UPLOAD: '1000/60s' };
+    const env = {
+      STORAGE_LOCAL_DIR: dir,
+      ...fake.env({
+        CLOUDFLARE_RATE_LIMIT_REQUESTS: String(LIMIT),
+        CLOUDFLARE_RATE_LIMIT_WINDOW_SECONDS: '120',
+        CLOUDFLARE_MAX_WAIT_SECONDS: '1',
+      }),
+      MEDIA_WORKER_CONCURRENCY: '2',
+      RATE_LIMIT_UPLOAD: '1000/60s',
+    };
     api = await startTestApp({ database, env });
     worker = await startAppProcess({ database, env: { ...env, LOG_LEVEL: 'warn' } });
     alice = await createUser(api.env);
@@ -285,17 +337,27 @@ describe('the Cloudflare rate limit is shared by all nodes (Redis)', () => {
     const ids: number[] = [];
     for (let i = 0; i < 12; i++) {
       const bytes = await png(200 + i, 150);
-      const s = (await api.http.post('/api/v1/media/uploads').set(alice.auth).send({ kind: 'image', fileName: `p${i}.png`, mimeType: 'image/png', size: bytes.length }).expect(201)).body as Session;
+      const s = (
+        await api.http
+          .post('/api/v1/media/uploads')
+          .set(alice.auth)
+          .send({ kind: 'image', fileName: `p${i}.png`, mimeType: 'image/png', size: bytes.length })
+          .expect(201)
+      ).body as Session;
       expect((await fetch(s.uploadUrl, { method: 'PUT', headers: s.headers, body: bytes })).status).toBe(200);
       ids.push(s.mediaId);
     }
     await Promise.all(ids.map((id) => api.http.post(`/api/v1/media/${id}/complete`).set(alice.auth).expect(202)));
     const results = await Promise.all(
       ids.map((id) =>
-        until(`media ${id}`, async () => {
-          const b = (await api.http.get(`/api/v1/media/${id}`).set(alice.auth).expect(200)).body;
-          return b.status === 'READY' ? b : null;
-        }, 30000),
+        until(
+          `media ${id}`,
+          async () => {
+            const b = (await api.http.get(`/api/v1/media/${id}`).set(alice.auth).expect(200)).body;
+            return b.status === 'READY' ? b : null;
+          },
+          30000,
+        ),
       ),
     );
     expect(fake.calls.length).toBeLessThanOrEqual(LIMIT);

@@ -24,7 +24,8 @@ describe('media over the s3 driver, against a real S3-compatible server (s3rver)
   const put = (s: Session, body: Buffer) => fetch(s.uploadUrl, { method: s.method, headers: s.headers, body });
   const complete = (u: UserFixture, id: number) => t.http.post(`/api/v1/media/${id}/complete`).set(u.auth);
   const driver = () => t.app.get<S3StorageDriver>(STORAGE_DRIVER);
-  const keyOf = async (id: number): Promise<string> => (await t.app.get(DataSource).query('SELECT storage_key FROM media WHERE id = $1', [id]))[0].storage_key;
+  const keyOf = async (id: number): Promise<string> =>
+    (await t.app.get(DataSource).query('SELECT storage_key FROM media WHERE id = $1', [id]))[0].storage_key;
 
   async function settled(u: UserFixture, id: number) {
     const until = Date.now() + 20000;
@@ -53,14 +54,17 @@ describe('media over the s3 driver, against a real S3-compatible server (s3rver)
     expect(url.origin).toBe(s3.endpoint);
     expect(url.pathname).toMatch(new RegExp(`^/${s3.bucket}/media/${alice.user.id}/[0-9a-f-]{36}/original\\.jpg$`));
     expect(url.searchParams.get('X-Amz-Expires')).toBe(String(t.env.MEDIA_UPLOAD_URL_TTL_SECONDS));
-    expect(url.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(expect.arrayContaining(['content-length', 'content-type', 'host']));
+    expect(url.searchParams.get('X-Amz-SignedHeaders')?.split(';')).toEqual(
+      expect.arrayContaining(['content-length', 'content-type', 'host']),
+    );
     expect([...url.searchParams.keys()].filter((k) => /checksum/i.test(k))).toEqual([]);
     expect(res.body.headers).toEqual({ 'Content-Type': 'image/jpeg' });
   });
 
   it('runs the whole flow: PUT as a phone would, complete (HEAD + first bytes), variants written back to the bucket', async () => {
     const photo = await jpegWithGps(1200, 1600);
-    const s = (await announce(alice, { kind: 'image', fileName: '광안리.jpg', mimeType: 'image/jpeg', size: photo.length }).expect(201)).body as Session;
+    const s = (await announce(alice, { kind: 'image', fileName: '광안리.jpg', mimeType: 'image/jpeg', size: photo.length }).expect(201))
+      .body as Session;
     expect((await put(s, photo)).status).toBe(200);
     await complete(alice, s.mediaId).expect(202);
     const media = await settled(alice, s.mediaId);
@@ -83,21 +87,24 @@ describe('media over the s3 driver, against a real S3-compatible server (s3rver)
   it('refuses an upload whose bytes are not the announced size or type, and deletes it from the bucket', async () => {
     const photo = await jpegWithGps(100, 100);
     // s3rver does not check the signed Content-Length (R2 and S3 do): the HEAD at completion catches it.
-    const s = (await announce(alice, { kind: 'image', fileName: 'b.jpg', mimeType: 'image/jpeg', size: photo.length + 5 }).expect(201)).body as Session;
+    const s = (await announce(alice, { kind: 'image', fileName: 'b.jpg', mimeType: 'image/jpeg', size: photo.length + 5 }).expect(201))
+      .body as Session;
     expect((await put(s, photo)).status).toBe(200);
     const res = await complete(alice, s.mediaId).expect(400);
     expect(res.body.details[0].field).toBe('size');
     expect(await driver().head(await keyOf(s.mediaId))).toBeNull();
 
     const text = Buffer.from('hello, not a jpeg');
-    const t2 = (await announce(alice, { kind: 'image', fileName: 'c.jpg', mimeType: 'image/jpeg', size: text.length }).expect(201)).body as Session;
+    const t2 = (await announce(alice, { kind: 'image', fileName: 'c.jpg', mimeType: 'image/jpeg', size: text.length }).expect(201))
+      .body as Session;
     expect((await put(t2, text)).status).toBe(200);
     expect((await complete(alice, t2.mediaId).expect(400)).body.details[0].field).toBe('mimeType');
     expect(await driver().head(await keyOf(t2.mediaId))).toBeNull();
   });
 
   it('answers 409 for a complete before the PUT, 404 for someone else’s upload', async () => {
-    const s = (await announce(alice, { kind: 'file', fileName: 'plan.pdf', mimeType: 'application/pdf', size: 9 }).expect(201)).body as Session;
+    const s = (await announce(alice, { kind: 'file', fileName: 'plan.pdf', mimeType: 'application/pdf', size: 9 }).expect(201))
+      .body as Session;
     await complete(alice, s.mediaId).expect(409);
     await complete(bob, s.mediaId).expect(404);
     expect((await put(s, Buffer.from('%PDF-1.4\n'))).status).toBe(200);
@@ -108,7 +115,11 @@ describe('media over the s3 driver, against a real S3-compatible server (s3rver)
   });
 
   it('has the server refuse an expired presigned URL', async () => {
-    const expired = await driver().presignUpload(`media/${alice.user.id}/expired/original.png`, { contentType: 'image/png', size: 4, expiresInSeconds: 1 });
+    const expired = await driver().presignUpload(`media/${alice.user.id}/expired/original.png`, {
+      contentType: 'image/png',
+      size: 4,
+      expiresInSeconds: 1,
+    });
     await new Promise((r) => setTimeout(r, 2100));
     const res = await fetch(expired.url, { method: 'PUT', headers: expired.headers, body: Buffer.from('abcd') });
     expect(res.status).toBe(403);

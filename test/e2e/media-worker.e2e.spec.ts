@@ -44,7 +44,13 @@ describe('media jobs: retries, a node killed mid-job, attempts running out', () 
   }
 
   async function uploadAndComplete(bytes: Buffer, mimeType: string, fileName: string): Promise<number> {
-    const s = (await api.http.post('/api/v1/media/uploads').set(alice.auth).send({ kind: 'image', fileName, mimeType, size: bytes.length }).expect(201)).body;
+    const s = (
+      await api.http
+        .post('/api/v1/media/uploads')
+        .set(alice.auth)
+        .send({ kind: 'image', fileName, mimeType, size: bytes.length })
+        .expect(201)
+    ).body;
     expect((await fetch(s.uploadUrl, { method: 'PUT', headers: s.headers, body: bytes })).status).toBe(200);
     await api.http.post(`/api/v1/media/${s.mediaId}/complete`).set(alice.auth).expect(202);
     return s.mediaId as number;
@@ -83,7 +89,23 @@ describe('media jobs: retries, a node killed mid-job, attempts running out', () 
   it('finishes on another node the job of a node killed mid-job', async () => {
     const [first] = workers;
     const big = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: { r: 90, g: 140, b: 210 } } })
-      .composite([{ input: await sharp({ create: { width: 3000, height: 2000, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).png().toBuffer(), top: 0, left: 0 }])
+      .composite([
+        {
+          input: await sharp({
+            create: {
+              width: 3000,
+              height: 2000,
+              channels: 3,
+              background: { r: 0, g: 0, b: 0 },
+              noise: { type: 'gaussian', mean: 128, sigma: 40 },
+            },
+          })
+            .png()
+            .toBuffer(),
+          top: 0,
+          left: 0,
+        },
+      ])
       .jpeg({ quality: 85 })
       .toBuffer();
     expect(big.length).toBeLessThan(10 * 1024 * 1024);
@@ -99,7 +121,9 @@ describe('media jobs: retries, a node killed mid-job, attempts running out', () 
     const job = await queue().getJob(`media-${id}`);
     await until('the job completed', async () => (await job?.getState()) === 'completed').catch(async (err: Error) => {
       const fresh = await queue().getJob(`media-${id}`);
-      throw new Error(`${err.message}: state ${await fresh?.getState()}, ${fresh?.failedReason}, attempts ${fresh?.attemptsMade}, stalled ${fresh?.stalledCounter}\n${workers.map((w) => w.output()).join('\n')}`);
+      throw new Error(
+        `${err.message}: state ${await fresh?.getState()}, ${fresh?.failedReason}, attempts ${fresh?.attemptsMade}, stalled ${fresh?.stalledCounter}\n${workers.map((w) => w.output()).join('\n')}`,
+      );
     });
   });
 

@@ -34,11 +34,14 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
 
   const announce = (u: UserFixture, body: object) => t.http.post('/api/v1/media/uploads').set(u.auth).send(body);
   /** As a phone would: a plain HTTP PUT of the bytes to the signed URL with the headers it was given. */
-  const put = (s: Session, body: Buffer, headers: Record<string, string> = {}) => fetch(s.uploadUrl, { method: s.method, headers: { ...s.headers, ...headers }, body });
+  const put = (s: Session, body: Buffer, headers: Record<string, string> = {}) =>
+    fetch(s.uploadUrl, { method: s.method, headers: { ...s.headers, ...headers }, body });
   const complete = (u: UserFixture, id: number) => t.http.post(`/api/v1/media/${id}/complete`).set(u.auth);
   const getMedia = (u: UserFixture, id: number) => t.http.get(`/api/v1/media/${id}`).set(u.auth);
-  const rowOf = async (id: number) => (await t.app.get(DataSource).query('SELECT status, failure_reason, variants FROM media WHERE id = $1', [id]))[0];
-  const mediaCount = async (u: UserFixture) => Number((await t.app.get(DataSource).query('SELECT count(*)::int AS n FROM media WHERE owner_id = $1', [u.user.id]))[0].n);
+  const rowOf = async (id: number) =>
+    (await t.app.get(DataSource).query('SELECT status, failure_reason, variants FROM media WHERE id = $1', [id]))[0];
+  const mediaCount = async (u: UserFixture) =>
+    Number((await t.app.get(DataSource).query('SELECT count(*)::int AS n FROM media WHERE owner_id = $1', [u.user.id]))[0].n);
   const filesUnder = async (u: UserFixture): Promise<string[]> => {
     const root = join(dir, 'media', String(u.user.id));
     if (!existsSync(root)) return [];
@@ -104,7 +107,15 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
     const done = await complete(alice, s.mediaId).expect(202);
     expect(done.body).toMatchObject({ id: s.mediaId, kind: 'image', status: 'UPLOADED', urls: {} });
     const media = await settled(alice, s.mediaId);
-    expect(media).toMatchObject({ status: 'READY', width: 1600, height: 1200, failureReason: null, size: original.length, mimeType: 'image/jpeg', fileName: 'busan.jpg' });
+    expect(media).toMatchObject({
+      status: 'READY',
+      width: 1600,
+      height: 1200,
+      failureReason: null,
+      size: original.length,
+      mimeType: 'image/jpeg',
+      fileName: 'busan.jpg',
+    });
     const expected = { thumbnail: [150, 150], preview: [800, 600], full: [1600, 1200] } as const;
     for (const [name, [w, h]] of Object.entries(expected)) {
       const got = await download(media.urls[name]);
@@ -121,7 +132,12 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
     const cases = [
       { bytes: await png(300, 200), mime: 'image/png', name: 'small.png', preview: [300, 200] },
       { bytes: await webp(2000, 1000), mime: 'image/webp', name: 'wide.webp', preview: [800, 400] },
-      { bytes: readFileSync(join(__dirname, '..', 'fixtures', 'media', 'photo.heic')), mime: 'image/heic', name: 'IMG_0001.HEIC', preview: [640, 480] },
+      {
+        bytes: readFileSync(join(__dirname, '..', 'fixtures', 'media', 'photo.heic')),
+        mime: 'image/heic',
+        name: 'IMG_0001.HEIC',
+        preview: [640, 480],
+      },
     ];
     for (const c of cases) {
       const s = await upload(alice, c.bytes, c.mime, c.name);
@@ -220,7 +236,12 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
     expect([r1.status, ((await r1.json()) as { message: string }).message]).toEqual([403, expect.stringMatching(/expired/)]);
 
     const otherKey = s.uploadUrl.replace(`/media/${alice.user.id}/`, `/media/${bob.user.id}/`);
-    const tampered = [otherKey, s.uploadUrl.replace(/len=\d+/, 'len=999'), s.uploadUrl.replace(/sig=[^&]+/, 'sig=AAAA'), s.uploadUrl.split('?')[0]];
+    const tampered = [
+      otherKey,
+      s.uploadUrl.replace(/len=\d+/, 'len=999'),
+      s.uploadUrl.replace(/sig=[^&]+/, 'sig=AAAA'),
+      s.uploadUrl.split('?')[0],
+    ];
     for (const url of tampered) {
       const r = await fetch(url, { method: 'PUT', headers: s.headers, body: bytes });
       expect([url, r.status]).toEqual([url, 403]);
@@ -237,7 +258,10 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
     expect((await download(url.toString())).status).toBe(200);
     url.searchParams.set('ct', 'text/html');
     expect((await download(url.toString())).status).toBe(403);
-    const stale = await driver.presignDownload(media.urls.full.split('/api/v1/storage/')[1].split('?')[0], { expiresInSeconds: -1, contentType: 'image/webp' });
+    const stale = await driver.presignDownload(media.urls.full.split('/api/v1/storage/')[1].split('?')[0], {
+      expiresInSeconds: -1,
+      contentType: 'image/webp',
+    });
     expect((await download(stale)).status).toBe(403);
   });
 
@@ -247,32 +271,52 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
     await settled(alice, s.mediaId);
     await getMedia(bob, s.mediaId).expect(404);
     await getMedia(outsider, s.mediaId).expect(404);
-    const sent = await t.http.post(`/api/v1/planets/${planetId}/messages`).set(alice.auth).send({ mediaIds: [s.mediaId] }).expect(201);
+    const sent = await t.http
+      .post(`/api/v1/planets/${planetId}/messages`)
+      .set(alice.auth)
+      .send({ mediaIds: [s.mediaId] })
+      .expect(201);
     expect(sent.body.type).toBe('IMAGE');
     const seen = await getMedia(bob, s.mediaId).expect(200);
     expect(seen.body.urls.thumbnail).toEqual(expect.any(String));
     await getMedia(outsider, s.mediaId).expect(404);
     // A change behind the app's back: the cached membership check is told, as the app's writers tell it.
     const invalidate = () => t.app.get(DistributedCacheService).invalidateTags(PlanetUser.cacheTags(planetId, bob.user.id));
-    await t.app.get(DataSource).query(`UPDATE planet_user SET status = 'LEFT' WHERE planet_id = $1 AND user_id = $2`, [planetId, bob.user.id]);
+    await t.app
+      .get(DataSource)
+      .query(`UPDATE planet_user SET status = 'LEFT' WHERE planet_id = $1 AND user_id = $2`, [planetId, bob.user.id]);
     await invalidate();
     await getMedia(bob, s.mediaId).expect(404);
-    await t.app.get(DataSource).query(`UPDATE planet_user SET status = 'ACTIVE' WHERE planet_id = $1 AND user_id = $2`, [planetId, bob.user.id]);
+    await t.app
+      .get(DataSource)
+      .query(`UPDATE planet_user SET status = 'ACTIVE' WHERE planet_id = $1 AND user_id = $2`, [planetId, bob.user.id]);
     await invalidate();
   });
   it('sends media:ready to the uploader and to the planets where the media was posted', async () => {
-    const [aliceSocket, bobSocket, outsiderSocket] = await Promise.all([connectSocket(t.url, alice.token), connectSocket(t.url, bob.token), connectSocket(t.url, outsider.token)]);
+    const [aliceSocket, bobSocket, outsiderSocket] = await Promise.all([
+      connectSocket(t.url, alice.token),
+      connectSocket(t.url, bob.token),
+      connectSocket(t.url, outsider.token),
+    ]);
     try {
       const [a, b, o] = [new SocketRecorder(aliceSocket), new SocketRecorder(bobSocket), new SocketRecorder(outsiderSocket)];
       const s = await upload(alice, await jpegWithGps(4000, 3000), 'image/jpeg', 'big.jpg');
       await complete(alice, s.mediaId).expect(202);
       // Posted while still processing (a big photo takes a while): the planet hears when it is ready.
-      const sent = await t.http.post(`/api/v1/planets/${planetId}/messages`).set(alice.auth).send({ content: '사진', mediaIds: [s.mediaId] }).expect(201);
+      const sent = await t.http
+        .post(`/api/v1/planets/${planetId}/messages`)
+        .set(alice.auth)
+        .send({ content: '사진', mediaIds: [s.mediaId] })
+        .expect(201);
       expect(['UPLOADED', 'PROCESSING']).toContain(sent.body.attachments[0].status);
       type Ready = { mediaId: number; status: string; urls: Record<string, string> };
       const mine = (p: Ready) => p.mediaId === s.mediaId;
       const [toAlice, toBob] = await Promise.all([a.next<Ready>('media:ready', mine, 30000), b.next<Ready>('media:ready', mine, 30000)]);
-      expect(toAlice).toMatchObject({ mediaId: s.mediaId, status: 'READY', urls: { thumbnail: expect.any(String), preview: expect.any(String), full: expect.any(String) } });
+      expect(toAlice).toMatchObject({
+        mediaId: s.mediaId,
+        status: 'READY',
+        urls: { thumbnail: expect.any(String), preview: expect.any(String), full: expect.any(String) },
+      });
       expect(toBob.status).toBe('READY');
       expect((await download(toBob.urls.preview)).status).toBe(200);
       expect(o.events.filter((e) => e.event === 'media:ready')).toEqual([]);
@@ -286,7 +330,8 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
     const ready = await upload(alice, await png(60, 60), 'image/png', 'ready.png');
     await complete(alice, ready.mediaId).expect(202);
     await settled(alice, ready.mediaId);
-    const pending = (await announce(alice, { kind: 'image', fileName: 'p.png', mimeType: 'image/png', size: 10 }).expect(201)).body as Session;
+    const pending = (await announce(alice, { kind: 'image', fileName: 'p.png', mimeType: 'image/png', size: 10 }).expect(201))
+      .body as Session;
     const failed = await upload(alice, Buffer.from('not a png at all'), 'image/png', 'f.png');
     await complete(alice, failed.mediaId).expect(400);
     const pdfBytes = Buffer.from('%PDF-1.4\n% 여행 일정\n');
@@ -303,7 +348,12 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
       expect(res.body.details[0].field).toBe('mediaIds');
     }
     const image = await send(alice, { mediaIds: [ready.mediaId] }).expect(201);
-    expect(image.body).toMatchObject({ type: 'IMAGE', attachments: [{ mediaId: ready.mediaId, kind: 'image', fileName: 'ready.png', status: 'READY', urls: { thumbnail: expect.any(String) } }] });
+    expect(image.body).toMatchObject({
+      type: 'IMAGE',
+      attachments: [
+        { mediaId: ready.mediaId, kind: 'image', fileName: 'ready.png', status: 'READY', urls: { thumbnail: expect.any(String) } },
+      ],
+    });
     await settled(alice, pdf.mediaId);
     const file = await send(alice, { mediaIds: [pdf.mediaId] }).expect(201);
     expect(file.body.type).toBe('FILE');
@@ -314,12 +364,20 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
     expect([got.status, got.type, got.body.equals(pdfBytes)]).toEqual([200, 'application/pdf', true]);
   });
 
-  it('shows media state and signed URLs on search hits and on planets\' lastMessage', async () => {
+  it("shows media state and signed URLs on search hits and on planets' lastMessage", async () => {
     const s = await upload(alice, await png(120, 90), 'image/png', 'searchable.png');
     await complete(alice, s.mediaId).expect(202);
     await settled(alice, s.mediaId);
-    const sent = await t.http.post(`/api/v1/planets/${planetId}/messages`).set(alice.auth).send({ content: '해운대 일몰 사진 zxqvb', mediaIds: [s.mediaId] }).expect(201);
-    const attachment = { mediaId: s.mediaId, status: 'READY', urls: { thumbnail: expect.stringContaining('/api/v1/storage/'), preview: expect.any(String), full: expect.any(String) } };
+    const sent = await t.http
+      .post(`/api/v1/planets/${planetId}/messages`)
+      .set(alice.auth)
+      .send({ content: '해운대 일몰 사진 zxqvb', mediaIds: [s.mediaId] })
+      .expect(201);
+    const attachment = {
+      mediaId: s.mediaId,
+      status: 'READY',
+      urls: { thumbnail: expect.stringContaining('/api/v1/storage/'), preview: expect.any(String), full: expect.any(String) },
+    };
 
     const hits = await t.http.get('/api/v1/messages/search').query({ query: 'zxqvb' }).set(bob.auth).expect(200);
     const hit = hits.body.data.find((m: { id: string }) => m.id === sent.body.id);
@@ -336,8 +394,12 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
 
   it('takes only a READY image of the user as avatar, and serves it by a signed URL', async () => {
     const patch = (u: UserFixture, body: object) => t.http.patch('/api/v1/users/me/profile').set(u.auth).send(body);
-    const pending = (await announce(alice, { kind: 'image', fileName: 'me.png', mimeType: 'image/png', size: 10 }).expect(201)).body as Session;
-    expect((await patch(alice, { avatarMediaId: pending.mediaId }).expect(400)).body.details[0]).toEqual({ field: 'avatarMediaId', problem: 'must be a READY image; this one is PENDING' });
+    const pending = (await announce(alice, { kind: 'image', fileName: 'me.png', mimeType: 'image/png', size: 10 }).expect(201))
+      .body as Session;
+    expect((await patch(alice, { avatarMediaId: pending.mediaId }).expect(400)).body.details[0]).toEqual({
+      field: 'avatarMediaId',
+      problem: 'must be a READY image; this one is PENDING',
+    });
     const failed = await upload(alice, Buffer.from('nope'), 'image/png', 'bad.png');
     await complete(alice, failed.mediaId).expect(400);
     await patch(alice, { avatarMediaId: failed.mediaId }).expect(400);
@@ -357,15 +419,20 @@ describe('media over the local driver: presign, PUT, complete, process, read bac
     const db = t.app.get(DataSource);
     const service = t.app.get(MediaService);
     const putOnly = await upload(alice, await png(30, 30), 'image/png', 'left.png');
-    const announced = (await announce(alice, { kind: 'image', fileName: 'never.png', mimeType: 'image/png', size: 10 }).expect(201)).body as Session;
-    const fresh = (await announce(alice, { kind: 'image', fileName: 'fresh.png', mimeType: 'image/png', size: 10 }).expect(201)).body as Session;
+    const announced = (await announce(alice, { kind: 'image', fileName: 'never.png', mimeType: 'image/png', size: 10 }).expect(201))
+      .body as Session;
+    const fresh = (await announce(alice, { kind: 'image', fileName: 'fresh.png', mimeType: 'image/png', size: 10 }).expect(201))
+      .body as Session;
     const folder = (s: Session) => new URL(s.uploadUrl).pathname.split('/').slice(-2, -1)[0];
     expect((await filesUnder(alice)).filter((f) => f.includes(folder(putOnly)))).toHaveLength(1);
     await db.query(`UPDATE media SET created_at = now() - interval '1 hour' WHERE id = ANY($1)`, [[putOnly.mediaId, announced.mediaId]]);
 
     expect(await service.failAbandonedUploads()).toBe(2);
     for (const id of [putOnly.mediaId, announced.mediaId]) {
-      expect(await rowOf(id)).toMatchObject({ status: 'FAILED', failure_reason: 'the upload was not completed before its upload URL expired' });
+      expect(await rowOf(id)).toMatchObject({
+        status: 'FAILED',
+        failure_reason: 'the upload was not completed before its upload URL expired',
+      });
       await complete(alice, id).expect(409);
     }
     expect((await filesUnder(alice)).filter((f) => f.includes(folder(putOnly)))).toEqual([]);

@@ -33,7 +33,11 @@ describe('the membership rule on every path (deleted planet, LEFT, BANNED)', () 
     send: (planetId: number, content: string) => t.http.post(`/api/v1/planets/${planetId}/messages`).set(u.auth).send({ content }),
     list: (planetId: number) => t.http.get(`/api/v1/planets/${planetId}/messages`).set(u.auth),
     read: (planetId: number, messageId: string) => t.http.post(`/api/v1/planets/${planetId}/read`).set(u.auth).send({ messageId }),
-    search: (query: string, planetId?: number) => t.http.get('/api/v1/messages/search').query({ query, sort: 'recent', ...(planetId ? { planetId } : {}) }).set(u.auth),
+    search: (query: string, planetId?: number) =>
+      t.http
+        .get('/api/v1/messages/search')
+        .query({ query, sort: 'recent', ...(planetId ? { planetId } : {}) })
+        .set(u.auth),
   });
   const server = (): ChatServer => {
     const broadcaster: unknown = t.app.get(MessageBroadcaster);
@@ -93,8 +97,14 @@ describe('the membership rule on every path (deleted planet, LEFT, BANNED)', () 
 
   it.each(refused)('refuses %s on socket send and read', async (_, who, planet, message) => {
     const socket = sockets.get(who().user.id)!;
-    expect(await emitAck(socket, 'message:send', { planetId: planet(), content: 'let me in' })).toMatchObject({ ok: false, error: { statusCode: 403 } });
-    expect(await emitAck(socket, 'message:read', { planetId: planet(), messageId: message() })).toMatchObject({ ok: false, error: { statusCode: 403 } });
+    expect(await emitAck(socket, 'message:send', { planetId: planet(), content: 'let me in' })).toMatchObject({
+      ok: false,
+      error: { statusCode: 403 },
+    });
+    expect(await emitAck(socket, 'message:read', { planetId: planet(), messageId: message() })).toMatchObject({
+      ok: false,
+      error: { statusCode: 403 },
+    });
   });
 
   it('keeps only ACTIVE members of live planets in the socket rooms, also after a reconcile', async () => {
@@ -117,7 +127,9 @@ describe('the membership rule on every path (deleted planet, LEFT, BANNED)', () 
       batcher.markRead(gone.planet.id, alice.user.id, goneMessage),
       batcher.markRead(live.planet.id, alice.user.id, liveMessage),
     ]);
-    expect(await MessageReadReceipt.find({ where: [{ userId: carol.user.id }, { userId: dave.user.id }, { userId: erin.user.id }] })).toEqual([]);
+    expect(
+      await MessageReadReceipt.find({ where: [{ userId: carol.user.id }, { userId: dave.user.id }, { userId: erin.user.id }] }),
+    ).toEqual([]);
     expect(await watermark(gone.planet, alice)).toBeNull();
     expect(await watermark(live.planet, alice)).toBe(liveMessage);
   });

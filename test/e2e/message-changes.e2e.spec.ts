@@ -26,7 +26,8 @@ describe('GET /planets/:planetId/changes — the resync cursor', () => {
   let planetId: number;
   const sockets: ClientSocket[] = [];
 
-  const send = (u: UserFixture, content: string, planet = planetId) => t.http.post(`/api/v1/planets/${planet}/messages`).set(u.auth).send({ content }).expect(201);
+  const send = (u: UserFixture, content: string, planet = planetId) =>
+    t.http.post(`/api/v1/planets/${planet}/messages`).set(u.auth).send({ content }).expect(201);
   const changes = (u: UserFixture, query = '', planet = planetId) => t.http.get(`/api/v1/planets/${planet}/changes${query}`).set(u.auth);
   const list = (u: UserFixture, planet = planetId) => t.http.get(`/api/v1/planets/${planet}/messages`).set(u.auth);
 
@@ -59,7 +60,14 @@ describe('GET /planets/:planetId/changes — the resync cursor', () => {
     expect(res.body.hasMore).toBe(false);
     expect(res.body.data.map((m: Msg) => m.id)).toEqual([old.id, fresh.id, doomed.id]);
     const [edited, created, tomb] = res.body.data as Msg[];
-    expect(edited).toMatchObject({ id: old.id, planetId: planet, senderId: alice.user.id, sender: { id: alice.user.id }, content: '부산역에서 11시 반', deleted: false });
+    expect(edited).toMatchObject({
+      id: old.id,
+      planetId: planet,
+      senderId: alice.user.id,
+      sender: { id: alice.user.id },
+      content: '부산역에서 11시 반',
+      deleted: false,
+    });
     expect(edited.editedAt).toEqual(expect.any(String));
     expect(created).toMatchObject({ content: '늦어요', deleted: false, changeSeq: fresh.changeSeq });
     expect(tomb).toMatchObject({ id: doomed.id, deleted: true, content: null, attachments: [] });
@@ -100,7 +108,8 @@ describe('GET /planets/:planetId/changes — the resync cursor', () => {
     expect((await changes(alice, '?since=1&since=2').expect(400)).body.details[0].field).toBe('since');
     await changes(alice, '?since=9223372036854775807').expect(200);
     await changes(alice, '?since=0').expect(200);
-    for (const bad of ['0', '501', 'x', '1.5']) expect((await changes(alice, `?limit=${bad}`).expect(400)).body.details[0].field).toBe('limit');
+    for (const bad of ['0', '501', 'x', '1.5'])
+      expect((await changes(alice, `?limit=${bad}`).expect(400)).body.details[0].field).toBe('limit');
     expect((await changes(alice, '?after=1').expect(400)).body.details[0].field).toBe('after');
     await t.http.get('/api/v1/planets/abc/changes').set(alice.auth).expect(400);
   });

@@ -15,7 +15,8 @@ describe('messages over REST', () => {
   let planetId: number;
   let otherPlanetId: number;
 
-  const send = (u: UserFixture, body: object, planet = planetId) => t.http.post(`/api/v1/planets/${planet}/messages`).set(u.auth).send(body);
+  const send = (u: UserFixture, body: object, planet = planetId) =>
+    t.http.post(`/api/v1/planets/${planet}/messages`).set(u.auth).send(body);
   const list = (u: UserFixture, query = '', planet = planetId) => t.http.get(`/api/v1/planets/${planet}/messages${query}`).set(u.auth);
 
   beforeAll(async () => {
@@ -99,7 +100,12 @@ describe('messages over REST', () => {
 
   it('sends with mediaIds: attachments in request order, the type from the first kind, file names searchable', async () => {
     const photo = await createMedia(bob, { fileName: 'Haeundae-Sunset.JPG' });
-    const doc = await createMedia(bob, { kind: MediaKind.FILE, fileName: '일정표.pdf', mimeType: 'application/pdf', status: MediaStatus.READY });
+    const doc = await createMedia(bob, {
+      kind: MediaKind.FILE,
+      fileName: '일정표.pdf',
+      mimeType: 'application/pdf',
+      status: MediaStatus.READY,
+    });
     const res = await send(bob, { mediaIds: [photo.id, doc.id, photo.id] }).expect(201);
     expect(res.body).toMatchObject({
       type: MessageType.IMAGE,

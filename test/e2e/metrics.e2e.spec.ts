@@ -27,11 +27,15 @@ describe('GET /metrics after traffic', () => {
   let afterText: string;
 
   const scrape = async (): Promise<string> => {
-    const res = await t.http.get('/metrics').set('Authorization', `Bearer ${TOKEN}`).buffer(true).parse((r, cb) => {
-      let text = '';
-      r.on('data', (c: Buffer) => (text += c.toString()));
-      r.on('end', () => cb(null, text));
-    });
+    const res = await t.http
+      .get('/metrics')
+      .set('Authorization', `Bearer ${TOKEN}`)
+      .buffer(true)
+      .parse((r, cb) => {
+        let text = '';
+        r.on('data', (c: Buffer) => (text += c.toString()));
+        r.on('end', () => cb(null, text));
+      });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     return res.body as string;
@@ -111,13 +115,17 @@ describe('GET /metrics after traffic', () => {
     const labels = { method: 'GET', route: '/api/v1/planets', status_code: '200' };
     const buckets = select(after, 'connecto_http_request_duration_seconds_bucket', labels);
     expect(buckets.map((b) => b.labels.le)).toEqual(expect.arrayContaining(['0.05', '0.1', '+Inf']));
-    expect(select(buckets, 'connecto_http_request_duration_seconds_bucket', { le: '+Inf' })[0].value).toBe(sum(after, 'connecto_http_request_duration_seconds_count', labels));
+    expect(select(buckets, 'connecto_http_request_duration_seconds_bucket', { le: '+Inf' })[0].value).toBe(
+      sum(after, 'connecto_http_request_duration_seconds_count', labels),
+    );
     expect(moved('connecto_http_request_duration_seconds_sum', labels)).toBeGreaterThan(0);
   });
 
   it('counts 4xx and 5xx answers by status class, and never counts the scrapes themselves', () => {
     expect(moved('connecto_http_request_errors_total', { method: 'GET', route: 'unmatched', status_class: '4xx' })).toBe(2);
-    expect(moved('connecto_http_request_errors_total', { method: 'POST', route: '/api/v1/planets/:planetId/messages', status_class: '4xx' })).toBe(1);
+    expect(
+      moved('connecto_http_request_errors_total', { method: 'POST', route: '/api/v1/planets/:planetId/messages', status_class: '4xx' }),
+    ).toBe(1);
     expect(moved('connecto_http_request_errors_total', { status_class: '5xx' })).toBe(0);
     // Two scrapes and four refused ones happened: none is a series.
     expect(after.filter((s) => s.labels.route === '/metrics')).toEqual([]);
@@ -182,7 +190,12 @@ describe('GET /metrics after traffic', () => {
   });
 
   it("exports prom-client's default Node metrics, event-loop lag included", () => {
-    for (const name of ['nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p99_seconds', 'process_cpu_user_seconds_total', 'nodejs_heap_size_used_bytes']) {
+    for (const name of [
+      'nodejs_eventloop_lag_seconds',
+      'nodejs_eventloop_lag_p99_seconds',
+      'process_cpu_user_seconds_total',
+      'nodejs_heap_size_used_bytes',
+    ]) {
       expect(select(after, name)).toHaveLength(1);
     }
     expect(moved('process_cpu_user_seconds_total')).toBeGreaterThan(0);
@@ -238,7 +251,9 @@ describe('GET /metrics on a separate METRICS_PORT', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const samples = parsePrometheus(await res.text());
     expect(sum(samples, 'connecto_http_request_duration_seconds_count', { method: 'GET', route: 'unmatched', status_code: '401' })).toBe(0);
-    expect(sum(samples, 'connecto_http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/planets', status_code: '401' })).toBe(1);
+    expect(
+      sum(samples, 'connecto_http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/planets', status_code: '401' }),
+    ).toBe(1);
     expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
     for (const header of [undefined, 'Bearer anything-at-all-here']) {
       let req = t.http.get('/metrics');

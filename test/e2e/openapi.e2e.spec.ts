@@ -35,7 +35,8 @@ describe('the OpenAPI document at /docs/json', () => {
   });
 
   const toOpenApiPath = (p: string) => p.replace(/:(\w+)/g, '{$1}');
-  const operations = () => Object.entries(spec.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
+  const operations = () =>
+    Object.entries(spec.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
   /** The error shape's fields a response schema guarantees (through a $ref, or a schema that extends it). */
   const requiredOf = (schema: Schema | undefined): string[] => {
     if (!schema) return [];
@@ -90,9 +91,11 @@ describe('the OpenAPI document at /docs/json', () => {
     for (const { path, method, op } of operations()) {
       const effective = op.security ?? spec.security ?? [];
       if (isPublicRoute(path)) {
-        if (!Array.isArray(op.security) || op.security.length > 0) problems.push(`${method} ${path}: public, but security is ${JSON.stringify(op.security)}`);
+        if (!Array.isArray(op.security) || op.security.length > 0)
+          problems.push(`${method} ${path}: public, but security is ${JSON.stringify(op.security)}`);
       } else {
-        if (JSON.stringify(effective) !== JSON.stringify([{ bearer: [] }])) problems.push(`${method} ${path}: protected, but security is ${JSON.stringify(effective)}`);
+        if (JSON.stringify(effective) !== JSON.stringify([{ bearer: [] }]))
+          problems.push(`${method} ${path}: protected, but security is ${JSON.stringify(effective)}`);
         if (!op.responses?.['401']) problems.push(`${method} ${path}: protected, but no 401`);
       }
       if ((op.parameters?.length || op.requestBody) && !op.responses?.['400']) problems.push(`${method} ${path}: takes input, but no 400`);

@@ -45,7 +45,10 @@ describe('planets over HTTP', () => {
         memberCount: 1,
         isMember: true,
       });
-      expect(await PlanetUser.findOneBy({ planetId: res.body.id, userId: host.user.id })).toMatchObject({ role: 'ADMIN', status: 'ACTIVE' });
+      expect(await PlanetUser.findOneBy({ planetId: res.body.id, userId: host.user.id })).toMatchObject({
+        role: 'ADMIN',
+        status: 'ACTIVE',
+      });
       expect(events).toEqual([{ planetId: res.body.id, userId: host.user.id, active: true }]);
     });
 
@@ -105,7 +108,13 @@ describe('planets over HTTP', () => {
       await addMember(travel, alice);
       const planet = await createPlanet(travel, host);
       const res = await t.http.post(`${API}/planets/${planet.id}/join`).set(alice.auth).expect(200);
-      expect(res.body).toEqual({ planetId: planet.id, userId: alice.user.id, role: 'MEMBER', status: 'ACTIVE', joinedAt: expect.any(String) });
+      expect(res.body).toEqual({
+        planetId: planet.id,
+        userId: alice.user.id,
+        role: 'MEMBER',
+        status: 'ACTIVE',
+        joinedAt: expect.any(String),
+      });
       await t.http.post(`${API}/planets/${planet.id}/join`).set(alice.auth).expect(200);
       await t.http.post(`${API}/planets/${planet.id}/leave`).set(alice.auth).expect(204);
       await t.http.post(`${API}/planets/${planet.id}/leave`).set(alice.auth).expect(204);
@@ -180,7 +189,14 @@ describe('planets over HTTP', () => {
       const res = await t.http.get(`${API}/planets`).set(me.auth).expect(200);
       expect(res.body.data.map((p: { id: number }) => p.id)).toEqual([busy.id, quiet.id]);
       const [b, q] = res.body.data;
-      expect(b).toMatchObject({ id: busy.id, travelId: travel.id, travelTitle: travel.title, name: busy.name, role: 'MEMBER', unreadCount: 2 });
+      expect(b).toMatchObject({
+        id: busy.id,
+        travelId: travel.id,
+        travelTitle: travel.title,
+        name: busy.name,
+        role: 'MEMBER',
+        unreadCount: 2,
+      });
       expect(b.lastMessage).toMatchObject({ id: last.id, planetId: busy.id, content: '10시에요', senderId: host.user.id, deleted: false });
       expect(q).toMatchObject({ unreadCount: 0, lastMessage: null });
     });

@@ -21,7 +21,11 @@ describe('rate limits across two app instances sharing Redis', () => {
   /** The node serving the i-th request: 0, 1, 0, 1, … */
   const node = (i: number) => nodes[i % 2];
   const post = (i: number, path: string, body: object, headers: Record<string, string>) =>
-    fetch(`${node(i).url}/api/v1/${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${node(i).url}/api/v1/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     db = await openSuiteDb('rlmulti');
@@ -57,20 +61,31 @@ describe('rate limits across two app instances sharing Redis', () => {
       statuses.push(res.status);
       if (res.status === 429) {
         expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-        expect(await res.json()).toMatchObject({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/^Too many messages sent/) });
+        expect(await res.json()).toMatchObject({
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: expect.stringMatching(/^Too many messages sent/),
+        });
       }
     }
     // Per node, each would have accepted its 5; together they accept 6 and refuse on both nodes.
     expect(statuses).toEqual([201, 201, 201, 201, 201, 201, 429, 429, 429, 429]);
     const [row] = await db.dataSource.query('SELECT count(*)::int AS n FROM message WHERE sender_id = $1', [alice.user.id]);
     expect(row.n).toBe(6);
-    expect((await post(0, `planets/${planetId}/messages`, { content: '다른 사람' }, { authorization: `Bearer ${bob.token}` })).status).toBe(201);
+    expect((await post(0, `planets/${planetId}/messages`, { content: '다른 사람' }, { authorization: `Bearer ${bob.token}` })).status).toBe(
+      201,
+    );
   });
 
   it('holds the auth per-IP limit for the pair', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
-      const res = await post(i, 'auth/login', { email: `nobody-${i}@example.com`, password: 'wrong password' }, { 'x-forwarded-for': '203.0.113.50' });
+      const res = await post(
+        i,
+        'auth/login',
+        { email: `nobody-${i}@example.com`, password: 'wrong password' },
+        { 'x-forwarded-for': '203.0.113.50' },
+      );
       statuses.push(res.status);
     }
     expect(statuses).toEqual([401, 401, 401, 401, 429, 429]);
@@ -79,13 +94,33 @@ describe('rate limits across two app instances sharing Redis', () => {
   it('holds the failed-login limit of an account for the pair, whatever the IPs', async () => {
     const victim = await createUser(db.env);
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) statuses.push((await post(i, 'auth/login', { email: victim.user.email, password: `guess ${i}` }, { 'x-forwarded-for': `198.51.100.${i + 1}` })).status);
-    for (let i = 3; i < 5; i++) statuses.push((await post(i, 'auth/login', { email: victim.user.email, password: FACTORY_PASSWORD }, { 'x-forwarded-for': `198.51.100.${i + 1}` })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push(
+        (await post(i, 'auth/login', { email: victim.user.email, password: `guess ${i}` }, { 'x-forwarded-for': `198.51.100.${i + 1}` }))
+          .status,
+      );
+    for (let i = 3; i < 5; i++)
+      statuses.push(
+        (
+          await post(
+            i,
+            'auth/login',
+            { email: victim.user.email, password: FACTORY_PASSWORD },
+            { 'x-forwarded-for': `198.51.100.${i + 1}` },
+          )
+        ).status,
+      );
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
   });
 
   it('holds the per-user read limit for one user with a socket on each node', async () => {
-    const messageId = String(((await (await post(1, `planets/${planetId}/messages`, { content: '읽어요' }, { authorization: `Bearer ${bob.token}` })).json()) as { id: string }).id);
+    const messageId = String(
+      (
+        (await (await post(1, `planets/${planetId}/messages`, { content: '읽어요' }, { authorization: `Bearer ${bob.token}` })).json()) as {
+          id: string;
+        }
+      ).id,
+    );
     const onNode = await Promise.all(nodes.map((n) => connectSocket(n.url, alice.token)));
     sockets.push(...onNode);
     const acks: { ok: boolean; error?: { statusCode: number } }[] = [];

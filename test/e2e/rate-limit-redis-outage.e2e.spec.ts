@@ -25,13 +25,17 @@ describe('rate limits while Redis is away', () => {
     for (let i = 0; i < 200 && !check(); i++) await sleep(50);
     if (!check()) throw new Error(`timed out waiting for ${what}`);
   };
-  const rateLimitCalls = (spy: jest.SpyInstance, pattern: RegExp) => spy.mock.calls.filter((c: unknown[]) => pattern.test(String(c[0]))).length;
+  const rateLimitCalls = (spy: jest.SpyInstance, pattern: RegExp) =>
+    spy.mock.calls.filter((c: unknown[]) => pattern.test(String(c[0]))).length;
 
   beforeAll(async () => {
     warn = jest.spyOn(Logger.prototype, 'warn');
     log = jest.spyOn(Logger.prototype, 'log');
     redis = await PrivateRedis.start();
-    t = await startTestApp({ tag: 'rlredis', env: { REDIS_PORT: String(redis.port), RATE_LIMIT_SEND: '2/60s', RATE_LIMIT_AUTH_IP: '2/60s' } });
+    t = await startTestApp({
+      tag: 'rlredis',
+      env: { REDIS_PORT: String(redis.port), RATE_LIMIT_SEND: '2/60s', RATE_LIMIT_AUTH_IP: '2/60s' },
+    });
     alice = await createUser(t.env);
     planetId = await planetWith(alice);
   });
@@ -56,7 +60,8 @@ describe('rate limits while Redis is away', () => {
     await redis!.stop();
     await until('the Redis connection to drop', () => statusOfRedis() !== 'ready');
     for (let i = 0; i < 5; i++) await send(`down ${i}`).expect(201);
-    for (let i = 0; i < 4; i++) await t!.http.post('/api/v1/auth/login').send({ email: alice.user.email, password: FACTORY_PASSWORD }).expect(200);
+    for (let i = 0; i < 4; i++)
+      await t!.http.post('/api/v1/auth/login').send({ email: alice.user.email, password: FACTORY_PASSWORD }).expect(200);
     expect(rateLimitCalls(warn, /^rate limits are not enforced while Redis fails/)).toBe(1);
   });
 
@@ -75,9 +80,21 @@ describe('rate limits while Redis is away', () => {
       const pauseMs = 5000;
       await admin.client('PAUSE', pauseMs, 'ALL');
       const started = Date.now();
-      await t!.http.post('/api/v1/auth/login').set('X-Forwarded-For', '203.0.113.77').send({ email: alice.user.email, password: FACTORY_PASSWORD }).expect(200);
-      await t!.http.post('/api/v1/auth/login').set('X-Forwarded-For', '203.0.113.77').send({ email: alice.user.email, password: FACTORY_PASSWORD }).expect(200);
-      await t!.http.post('/api/v1/auth/login').set('X-Forwarded-For', '203.0.113.77').send({ email: alice.user.email, password: FACTORY_PASSWORD }).expect(200);
+      await t!.http
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', '203.0.113.77')
+        .send({ email: alice.user.email, password: FACTORY_PASSWORD })
+        .expect(200);
+      await t!.http
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', '203.0.113.77')
+        .send({ email: alice.user.email, password: FACTORY_PASSWORD })
+        .expect(200);
+      await t!.http
+        .post('/api/v1/auth/login')
+        .set('X-Forwarded-For', '203.0.113.77')
+        .send({ email: alice.user.email, password: FACTORY_PASSWORD })
+        .expect(200);
       // Answered (past the 2/60s limit) while Redis was still paused: the limiter did not wait for it.
       expect(Date.now() - started).toBeLessThan(pauseMs);
       expect(rateLimitCalls(warn, /^rate limits are not enforced while Redis fails \(no answer within/)).toBe(1);

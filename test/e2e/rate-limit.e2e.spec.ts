@@ -36,13 +36,18 @@ describe('rate limits (one node)', () => {
     return new SocketRecorder(s);
   };
   /** Requests from `ip`, as the load balancer on loopback forwards them (trust proxy honours X-Forwarded-For from loopback). */
-  const login = (ip: string, email: string, password: string) => t.http.post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email, password });
+  const login = (ip: string, email: string, password: string) =>
+    t.http.post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email, password });
   const send = (u: UserFixture, content: string) => t.http.post(`/api/v1/planets/${planetId}/messages`).set(u.auth).send({ content });
   const messagesBy = async (u: UserFixture): Promise<number> => {
     const [row] = await t.app.get(DataSource).query('SELECT count(*)::int AS n FROM message WHERE sender_id = $1', [u.user.id]);
     return row.n as number;
   };
-  const expectRateLimited = (res: { status: number; headers: Record<string, string>; body: unknown }, message: RegExp, maxSeconds: number) => {
+  const expectRateLimited = (
+    res: { status: number; headers: Record<string, string>; body: unknown },
+    message: RegExp,
+    maxSeconds: number,
+  ) => {
     expect(res.status).toBe(429);
     expect(res.body).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(message) });
     const retryAfter = Number(res.headers['retry-after']);
@@ -65,17 +70,35 @@ describe('rate limits (one node)', () => {
   describe('auth/* per IP', () => {
     it('answers 429 with Retry-After in the one error shape once an IP has used its budget, and other IPs are unaffected', async () => {
       for (let i = 0; i < 4; i++) expect((await login('203.0.113.7', `nobody-${i}@example.com`, 'wrong password')).status).toBe(401);
-      expectRateLimited(await login('203.0.113.7', 'nobody-5@example.com', 'wrong password'), /^Too many auth requests from this address/, 15);
+      expectRateLimited(
+        await login('203.0.113.7', 'nobody-5@example.com', 'wrong password'),
+        /^Too many auth requests from this address/,
+        15,
+      );
       expect((await login('203.0.113.8', 'nobody-6@example.com', 'wrong password')).status).toBe(401);
     });
 
     it('covers every auth route, and a refused register writes nothing', async () => {
       const ip = '203.0.113.9';
-      await t.http.post('/api/v1/auth/refresh').set('X-Forwarded-For', ip).send({ refreshToken: 'x'.repeat(40) }).expect(401);
-      await t.http.post('/api/v1/auth/logout').set('X-Forwarded-For', ip).send({ refreshToken: 'x'.repeat(40) });
-      await t.http.post('/api/v1/auth/register').set('X-Forwarded-For', ip).send({ email: 'first@example.com', password: 'connecto123!', nickname: '첫째' }).expect(201);
+      await t.http
+        .post('/api/v1/auth/refresh')
+        .set('X-Forwarded-For', ip)
+        .send({ refreshToken: 'x'.repeat(40) })
+        .expect(401);
+      await t.http
+        .post('/api/v1/auth/logout')
+        .set('X-Forwarded-For', ip)
+        .send({ refreshToken: 'x'.repeat(40) });
+      await t.http
+        .post('/api/v1/auth/register')
+        .set('X-Forwarded-For', ip)
+        .send({ email: 'first@example.com', password: 'connecto123!', nickname: '첫째' })
+        .expect(201);
       await login(ip, 'first@example.com', 'connecto123!').expect(200);
-      const refused = await t.http.post('/api/v1/auth/register').set('X-Forwarded-For', ip).send({ email: 'second@example.com', password: 'connecto123!', nickname: '둘째' });
+      const refused = await t.http
+        .post('/api/v1/auth/register')
+        .set('X-Forwarded-For', ip)
+        .send({ email: 'second@example.com', password: 'connecto123!', nickname: '둘째' });
       expectRateLimited(refused, /auth requests/, 15);
       expect(await User.findByEmailWithSecret('second@example.com')).toBeNull();
     });
@@ -102,7 +125,8 @@ describe('rate limits (one node)', () => {
     it('does not count successful logins or malformed requests', async () => {
       const regular = await createUser(t.env);
       for (let i = 1; i <= 4; i++) await login(`192.0.2.${i}`, regular.user.email, FACTORY_PASSWORD).expect(200);
-      for (let i = 5; i <= 8; i++) await t.http.post('/api/v1/auth/login').set('X-Forwarded-For', `192.0.2.${i}`).send({ email: regular.user.email }).expect(400);
+      for (let i = 5; i <= 8; i++)
+        await t.http.post('/api/v1/auth/login').set('X-Forwarded-For', `192.0.2.${i}`).send({ email: regular.user.email }).expect(400);
       for (let i = 9; i <= 10; i++) expect((await login(`192.0.2.${i}`, regular.user.email, 'wrong')).status).toBe(401);
       await login('192.0.2.11', regular.user.email, FACTORY_PASSWORD).expect(200);
     });
@@ -114,7 +138,11 @@ describe('rate limits (one node)', () => {
       const results = await Promise.all(Array.from({ length: 9 }, (_, i) => send(alice, `flood ${i}`)));
       const statuses = results.map((r) => r.status).sort();
       expect(statuses).toEqual([201, 201, 201, 201, 201, 429, 429, 429, 429]);
-      expectRateLimited(results.find((r) => r.status === 429)!, /^Too many messages sent/, 12);
+      expectRateLimited(
+        results.find((r) => r.status === 429)!,
+        /^Too many messages sent/,
+        12,
+      );
       expect(await messagesBy(alice)).toBe(before + 5);
       await send(bob, '나는 괜찮아').expect(201);
     });
@@ -138,12 +166,21 @@ describe('rate limits (one node)', () => {
     it('answers a message:send flood with 429 error acks, stores nothing refused, and keeps the socket connected', async () => {
       const c = await open(carol);
       const before = await messagesBy(carol);
-      const acks = await Promise.all(Array.from({ length: 7 }, (_, i) => emitAck<{ ok: boolean } | ErrorAck>(c.socket, 'message:send', { planetId, content: `socket flood ${i}` })));
+      const acks = await Promise.all(
+        Array.from({ length: 7 }, (_, i) =>
+          emitAck<{ ok: boolean } | ErrorAck>(c.socket, 'message:send', { planetId, content: `socket flood ${i}` }),
+        ),
+      );
       const refused = acks.filter((a): a is ErrorAck => !a.ok);
       expect(acks.filter((a) => a.ok)).toHaveLength(4);
       expect(refused).toHaveLength(3);
       for (const r of refused) {
-        expect(r.error).toEqual({ statusCode: 429, error: 'Too Many Requests', message: expect.stringMatching(/^Too many events on this connection/), retryAfter: expect.any(Number) });
+        expect(r.error).toEqual({
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: expect.stringMatching(/^Too many events on this connection/),
+          retryAfter: expect.any(Number),
+        });
         expect(r.error.retryAfter).toBeGreaterThanOrEqual(1);
       }
       expect(await messagesBy(carol)).toBe(before + 4);
@@ -165,7 +202,11 @@ describe('rate limits (one node)', () => {
     it('counts read receipts per user across REST and sockets', async () => {
       const messageId = (await send(dave, '읽어 주세요').expect(201)).body.id as string;
       for (let i = 0; i < 3; i++) await t.http.post(`/api/v1/planets/${planetId}/read`).set(bob.auth).send({ messageId }).expect(204);
-      expectRateLimited(await t.http.post(`/api/v1/planets/${planetId}/read`).set(bob.auth).send({ messageId }), /^Too many read receipts/, 20);
+      expectRateLimited(
+        await t.http.post(`/api/v1/planets/${planetId}/read`).set(bob.auth).send({ messageId }),
+        /^Too many read receipts/,
+        20,
+      );
       const b = await open(bob);
       expect(await emitAck(b.socket, 'message:read', { planetId, messageId })).toMatchObject({ ok: false, error: { statusCode: 429 } });
     });

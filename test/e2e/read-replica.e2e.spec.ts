@@ -32,7 +32,10 @@ describe('PostgreSQL read replica (DATABASE_REPLICA_URLS)', () => {
   const count = (pg: PrivatePostgres, re: RegExp) => (pg.log().match(re) ?? []).length;
   const counts = (re: RegExp) => ({ primary: count(primary, re), replica: count(replica, re) });
   const list = async (u: UserFixture) => {
-    const res = await fetch(`${node.url}/api/v1/planets/${planetId}/messages?limit=50`, { headers: u.auth, signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${node.url}/api/v1/planets/${planetId}/messages?limit=50`, {
+      headers: u.auth,
+      signal: AbortSignal.timeout(10_000),
+    });
     expect(res.status).toBe(200);
     return ((await res.json()) as { data: { id: string; content: string }[] }).data;
   };
@@ -58,7 +61,9 @@ describe('PostgreSQL read replica (DATABASE_REPLICA_URLS)', () => {
   };
 
   beforeAll(async () => {
-    primary = await PrivatePostgres.create(`connecto_replica_${randomBytes(4).toString('hex')}`, { settings: ['log_statement=all', 'full_page_writes=on'] });
+    primary = await PrivatePostgres.create(`connecto_replica_${randomBytes(4).toString('hex')}`, {
+      settings: ['log_statement=all', 'full_page_writes=on'],
+    });
     replica = await primary.replica();
     ds = createDataSource(primary.env(), { max: 2, min: 0 });
     await ds.initialize();
@@ -114,7 +119,7 @@ describe('PostgreSQL read replica (DATABASE_REPLICA_URLS)', () => {
     expect(counts(MEMBERSHIP_SQL).replica).toBe(0);
   });
 
-  it('reads right after the caller\'s own write go to the primary and see it (read-your-writes), also while the replica is behind', async () => {
+  it("reads right after the caller's own write go to the primary and see it (read-your-writes), also while the replica is behind", async () => {
     await onReplica('SELECT pg_wal_replay_pause()'); // the replica now falls behind every write
     try {
       const before = counts(LIST_SQL);
@@ -132,7 +137,7 @@ describe('PostgreSQL read replica (DATABASE_REPLICA_URLS)', () => {
     }
   });
 
-  it('sends everyone\'s reads to the primary while the replica lags past DATABASE_REPLICA_MAX_LAG_MS, and back once it caught up', async () => {
+  it("sends everyone's reads to the primary while the replica lags past DATABASE_REPLICA_MAX_LAG_MS, and back once it caught up", async () => {
     await onReplica('SELECT pg_wal_replay_pause()');
     let fresh: string;
     try {
@@ -160,7 +165,10 @@ describe('PostgreSQL read replica (DATABASE_REPLICA_URLS)', () => {
     let running = true;
     const reader = (async () => {
       while (running) {
-        const res = await fetch(`${node.url}/api/v1/planets/${planetId}/messages?limit=20`, { headers: bob.auth, signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+        const res = await fetch(`${node.url}/api/v1/planets/${planetId}/messages?limit=20`, {
+          headers: bob.auth,
+          signal: AbortSignal.timeout(10_000),
+        }).catch(() => undefined);
         statuses.push(res?.status ?? 0);
         await sleep(20);
       }

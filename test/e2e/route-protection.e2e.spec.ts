@@ -15,7 +15,12 @@ describe('every route except auth, health and docs requires a valid token', () =
   it('finds the API routes (the walk is not vacuous)', () => {
     const routes = registeredRoutes(t.app).filter((r) => r.path.startsWith('/api/v1/'));
     expect(routes.length).toBeGreaterThan(5);
-    expect(routes).toEqual(expect.arrayContaining([{ method: 'GET', path: '/api/v1/users/me' }, { method: 'POST', path: '/api/v1/auth/login' }]));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        { method: 'GET', path: '/api/v1/users/me' },
+        { method: 'POST', path: '/api/v1/auth/login' },
+      ]),
+    );
   });
 
   it('answers 401 without a token and with a bad token on every protected route', async () => {
@@ -27,7 +32,8 @@ describe('every route except auth, health and docs requires a valid token', () =
         let req = t.http[route.method.toLowerCase() as 'get'](fill(route.path));
         if (header) req = req.set('Authorization', header);
         const res = await req.send({});
-        if (res.status !== 401 || res.body.statusCode !== 401) failures.push(`${route.method} ${route.path} (${header ?? 'no token'}) → ${res.status}`);
+        if (res.status !== 401 || res.body.statusCode !== 401)
+          failures.push(`${route.method} ${route.path} (${header ?? 'no token'}) → ${res.status}`);
       }
     }
     expect(failures).toEqual([]);

@@ -14,13 +14,19 @@ describe('GET /api/v1/messages/search', () => {
   let foreign: Planet;
   let foreignTravel: Travel;
 
-  const search = (query: Record<string, string | number>, user: UserFixture = me) => t.http.get('/api/v1/messages/search').query(query).set(user.auth);
+  const search = (query: Record<string, string | number>, user: UserFixture = me) =>
+    t.http.get('/api/v1/messages/search').query(query).set(user.auth);
 
   beforeAll(async () => {
     t = await startTestApp({ tag: 'searche2e' });
     me = await createUser(t.env, { nickname: '민지' });
     other = await createUser(t.env, { nickname: '준호' });
-    const ours = await buildWorld({ host: me, members: [other], planets: ['전체방', '나간방'], travel: { title: '부산 여행', visibility: TravelVisibility.PRIVATE } });
+    const ours = await buildWorld({
+      host: me,
+      members: [other],
+      planets: ['전체방', '나간방'],
+      travel: { title: '부산 여행', visibility: TravelVisibility.PRIVATE },
+    });
     const theirs = await buildWorld({ host: other, planets: ['남의방'], travel: { title: '도쿄', visibility: TravelVisibility.PRIVATE } });
     [mine, left] = ours.planets;
     [foreign, foreignTravel] = [theirs.planet, theirs.travel];
@@ -83,7 +89,11 @@ describe('GET /api/v1/messages/search', () => {
     ['an unknown sort', { query: '부산', sort: 'oldest' }, 'sort'],
     ['a forged cursor', { query: '부산', cursor: 'eyJzIjoicmVjZW50IiwiaWQiOiIxOyBEUk9QIn0' }, 'cursor'],
     ['a cursor with SQL in it', { query: '부산', cursor: "1'; DROP TABLE message; --" }, 'cursor'],
-    ['a cursor of the other sort', { query: '부산', sort: 'relevance', cursor: Buffer.from('{"s":"recent","id":"5"}').toString('base64url') }, 'cursor'],
+    [
+      'a cursor of the other sort',
+      { query: '부산', sort: 'relevance', cursor: Buffer.from('{"s":"recent","id":"5"}').toString('base64url') },
+      'cursor',
+    ],
     ['an unknown parameter', { query: '부산', evil: '1' }, 'evil'],
   ])('answers 400 naming the field for %s', async (_name, query, field) => {
     const res = await search(query).expect(400);
@@ -104,10 +114,13 @@ describe('GET /api/v1/messages/search', () => {
     expect(res.body.data.map((h: { content: string }) => h.content)).toEqual(['내일 부산에서 만나요!']);
   });
 
-  it.each(["'; DROP TABLE message; --", "부산' | '여행", '1 OR 1=1', 'message_search_vector(1)'])('treats %j as words to find: 200 and no hit', async (query) => {
-    const res = await search({ query }).expect(200);
-    expect(res.body).toMatchObject({ data: [], total: 0, hasMore: false });
-  });
+  it.each(["'; DROP TABLE message; --", "부산' | '여행", '1 OR 1=1', 'message_search_vector(1)'])(
+    'treats %j as words to find: 200 and no hit',
+    async (query) => {
+      const res = await search({ query }).expect(200);
+      expect(res.body).toMatchObject({ data: [], total: 0, hasMore: false });
+    },
+  );
 
   it('pages with nextCursor in both sorts', async () => {
     const a = await search({ query: '요!', sort: 'recent', limit: 1 }).expect(200);

@@ -23,7 +23,12 @@ function runScript(env: Record<string, string>, args: string[] = []) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const dbEnv = (port: number, database: string) => ({ DATABASE_HOST: '127.0.0.1', DATABASE_PORT: String(port), DATABASE_USER: 'postgres', DATABASE_NAME: database });
+const dbEnv = (port: number, database: string) => ({
+  DATABASE_HOST: '127.0.0.1',
+  DATABASE_PORT: String(port),
+  DATABASE_USER: 'postgres',
+  DATABASE_NAME: database,
+});
 
 async function preloadOf(port: number): Promise<string> {
   const c = new Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
@@ -56,7 +61,9 @@ describe('perf:slow-queries and GET /admin/slow-queries', () => {
       const r = runScript(dbEnv(testEnv().DATABASE_PORT, database));
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
-      expect(r.stdout).toContain(`pg_stat_statements is not available for database "${database}": pg_stat_statements is not in shared_preload_libraries`);
+      expect(r.stdout).toContain(
+        `pg_stat_statements is not available for database "${database}": pg_stat_statements is not in shared_preload_libraries`,
+      );
       expect(r.stdout).toContain('shared_preload_libraries=pg_stat_statements');
       expect(r.stdout).toContain('CREATE EXTENSION pg_stat_statements');
     });
@@ -68,7 +75,9 @@ describe('perf:slow-queries and GET /admin/slow-queries', () => {
     let t: TestApp;
 
     beforeAll(async () => {
-      pg = await PrivatePostgres.create(`connecto_slowq_${randomBytes(4).toString('hex')}`, { settings: ['shared_preload_libraries=pg_stat_statements'] });
+      pg = await PrivatePostgres.create(`connecto_slowq_${randomBytes(4).toString('hex')}`, {
+        settings: ['shared_preload_libraries=pg_stat_statements'],
+      });
       ds = createDataSource(pg.env(), { max: 2, min: 0 });
       await ds.initialize();
     }, 120_000);
@@ -127,7 +136,14 @@ describe('perf:slow-queries and GET /admin/slow-queries', () => {
       expect(res.body).toMatchObject({ available: true, database: pg.database });
       expect(res.body.slowest.length).toBeGreaterThan(0);
       expect(res.body.slowest.length).toBeLessThanOrEqual(3);
-      expect(res.body.slowest[0]).toEqual({ query: expect.any(String), calls: expect.any(Number), totalMs: expect.any(Number), meanMs: expect.any(Number), maxMs: expect.any(Number), rows: expect.any(Number) });
+      expect(res.body.slowest[0]).toEqual({
+        query: expect.any(String),
+        calls: expect.any(Number),
+        totalMs: expect.any(Number),
+        meanMs: expect.any(Number),
+        maxMs: expect.any(Number),
+        rows: expect.any(Number),
+      });
     });
   });
 });

@@ -67,7 +67,11 @@ describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s 
   });
 
   it('persists message:send, acks it, and delivers it to the other node (both directions), not to non-members', async () => {
-    const ack = await emitAck<{ ok: boolean; message: MessageEvent }>(a.socket, 'message:send', { planetId, content: '안녕 from node 1', clientId: 'a-1' });
+    const ack = await emitAck<{ ok: boolean; message: MessageEvent }>(a.socket, 'message:send', {
+      planetId,
+      content: '안녕 from node 1',
+      clientId: 'a-1',
+    });
     expect(ack).toMatchObject({ ok: true, message: { planetId, content: '안녕 from node 1', sender: { id: alice.user.id } } });
     const got = await b.next<MessageEvent>('message:new', (m) => m.id === ack.message.id);
     expect(got).toEqual(ack.message);
@@ -115,7 +119,10 @@ describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s 
     await sleep(300);
     expect(a.of('receipt:updated')).toHaveLength(1);
     const list = await http(node1).get(`/api/v1/planets/${planetId}/messages?limit=2`).set(alice.auth).expect(200);
-    expect(list.body.data.map((m: { readCount: number; unreadCount: number }) => [m.readCount, m.unreadCount])).toEqual([[1, 0], [1, 0]]);
+    expect(list.body.data.map((m: { readCount: number; unreadCount: number }) => [m.readCount, m.unreadCount])).toEqual([
+      [1, 0],
+      [1, 0],
+    ]);
     expect(o1.of('receipt:updated').length + o2.of('receipt:updated').length).toBe(0);
   });
 
@@ -140,7 +147,10 @@ describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s 
     await a.next<MessageEvent>('message:new', (m) => m.id === after.id);
     await sleep(200);
     expect(c1.of('message:new').length + c2.of('message:new').length).toBe(0);
-    expect(await emitAck(c1.socket, 'message:send', { planetId, content: 'still here?' })).toMatchObject({ ok: false, error: { statusCode: 403 } });
+    expect(await emitAck(c1.socket, 'message:send', { planetId, content: 'still here?' })).toMatchObject({
+      ok: false,
+      error: { statusCode: 403 },
+    });
     expect([c1.socket.id, c2.socket.id]).toEqual(ids);
     expect(c1.socket.connected && c2.socket.connected).toBe(true);
   });
@@ -195,7 +205,8 @@ describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s 
     const lastSeen = (await emitAck<{ message: MessageEvent }>(a.socket, 'message:send', { planetId, content: 'seen' })).message.id;
     b.socket.disconnect();
     const missed: string[] = [];
-    for (let i = 0; i < 3; i++) missed.push((await emitAck<{ message: MessageEvent }>(a.socket, 'message:send', { planetId, content: `missed ${i}` })).message.id);
+    for (let i = 0; i < 3; i++)
+      missed.push((await emitAck<{ message: MessageEvent }>(a.socket, 'message:send', { planetId, content: `missed ${i}` })).message.id);
     b.socket.connect();
     await new Promise<void>((r) => b.socket.once('connect', () => r()));
     const res = await http(node2).get(`/api/v1/planets/${planetId}/messages?after=${lastSeen}`).set(bob.auth).expect(200);
@@ -217,15 +228,27 @@ describe.each(['sharded', 'classic'])('Socket.IO on two nodes through Redis (%s 
         .filter((id): id is string => !!id);
       expect(ids.length).toBeGreaterThanOrEqual(4); // pub + sub of each node
       for (const id of ids) await admin.client('KILL', 'ID', id);
-      const local = await emitAck<{ ok: boolean; message: MessageEvent }>(a.socket, 'message:send', { planetId, content: 'during the drop' }, 8000);
+      const local = await emitAck<{ ok: boolean; message: MessageEvent }>(
+        a.socket,
+        'message:send',
+        { planetId, content: 'during the drop' },
+        8000,
+      );
       expect(local.ok).toBe(true);
       await a.next<MessageEvent>('message:new', (m) => m.id === local.message.id);
       // ioredis reconnects and resubscribes by itself.
       let delivered = false;
       for (let attempt = 0; attempt < 20 && !delivered; attempt++) {
         await sleep(250);
-        const m = (await emitAck<{ message: MessageEvent }>(a.socket, 'message:send', { planetId, content: `after the drop ${attempt}` }, 8000)).message;
-        delivered = await b.next<MessageEvent>('message:new', (x) => x.id === m.id, 1000).then(() => true, () => false);
+        const m = (
+          await emitAck<{ message: MessageEvent }>(a.socket, 'message:send', { planetId, content: `after the drop ${attempt}` }, 8000)
+        ).message;
+        delivered = await b
+          .next<MessageEvent>('message:new', (x) => x.id === m.id, 1000)
+          .then(
+            () => true,
+            () => false,
+          );
       }
       expect(delivered).toBe(true);
     } finally {

@@ -32,7 +32,8 @@ describe.each(['sharded', 'classic'])('Socket.IO through a Redis outage (%s adap
   let b: SocketRecorder;
   let d: SocketRecorder;
   /** Nodes that have exited (an unhandled rejection or a crash), with their output. */
-  const crashed = () => [node1, node2].filter((n) => n && (n.child.exitCode !== null || n.child.signalCode !== null)).map((n) => n!.output());
+  const crashed = () =>
+    [node1, node2].filter((n) => n && (n.child.exitCode !== null || n.child.signalCode !== null)).map((n) => n!.output());
   const http = (node: AppProcess) => request(node.url);
 
   const open = async (t: AppProcess, u: UserFixture) => {
@@ -49,7 +50,15 @@ describe.each(['sharded', 'classic'])('Socket.IO through a Redis outage (%s adap
   const crossNode = async (): Promise<MessageEvent | undefined> => {
     for (let attempt = 0; attempt < 40; attempt++) {
       const m = await send(a, `cross ${attempt}`);
-      if (await b.next<MessageEvent>('message:new', (x) => x.id === m.id, 500).then(() => true, () => false)) return m;
+      if (
+        await b
+          .next<MessageEvent>('message:new', (x) => x.id === m.id, 500)
+          .then(
+            () => true,
+            () => false,
+          )
+      )
+        return m;
     }
     return undefined;
   };
@@ -92,7 +101,11 @@ describe.each(['sharded', 'classic'])('Socket.IO through a Redis outage (%s adap
     // dave leaves the planet on node 1: the socketsLeave for his socket on node 2 cannot cross.
     await http(node1!).post(`/api/v1/planets/${planetId}/leave`).set(dave.auth).expect(204);
 
-    const viaRest = await http(node1!).post(`/api/v1/planets/${planetId}/messages`).set(alice.auth).send({ content: 'REST during the outage' }).expect(201);
+    const viaRest = await http(node1!)
+      .post(`/api/v1/planets/${planetId}/messages`)
+      .set(alice.auth)
+      .send({ content: 'REST during the outage' })
+      .expect(201);
     await a.next<MessageEvent>('message:new', (m) => m.id === viaRest.body.id);
     const viaSocket = await send(a, 'socket during the outage');
     await a.next<MessageEvent>('message:new', (m) => m.id === viaSocket.id);
@@ -112,7 +125,11 @@ describe.each(['sharded', 'classic'])('Socket.IO through a Redis outage (%s adap
     const started = Date.now();
     const still = await send(a, 'still serving');
     await a.next<MessageEvent>('message:new', (m) => m.id === still.id);
-    const restSent = await http(node2!).post(`/api/v1/planets/${planetId}/messages`).set(bob.auth).send({ content: 'REST still serving' }).expect(201);
+    const restSent = await http(node2!)
+      .post(`/api/v1/planets/${planetId}/messages`)
+      .set(bob.auth)
+      .send({ content: 'REST still serving' })
+      .expect(201);
     await b.next<MessageEvent>('message:new', (m) => m.id === restSent.body.id);
     expect(Date.now() - started).toBeLessThan(1000);
   });
@@ -134,7 +151,10 @@ describe.each(['sharded', 'classic'])('Socket.IO through a Redis outage (%s adap
     await b.next<MessageEvent>('message:new', (m) => m.id === after.id);
     await sleep(300);
     expect(d.of<MessageEvent>('message:new').filter((m) => m.planetId === planetId)).toEqual([]);
-    expect(await emitAck(d.socket, 'message:send', { planetId, content: 'still in?' })).toMatchObject({ ok: false, error: { statusCode: 403 } });
+    expect(await emitAck(d.socket, 'message:send', { planetId, content: 'still in?' })).toMatchObject({
+      ok: false,
+      error: { statusCode: 403 },
+    });
     expect(crashed()).toEqual([]);
   });
 });

@@ -16,7 +16,8 @@ describe('GET /travels/popular is cached in Redis and invalidated by changes', (
     await t.close();
   });
 
-  const popular = async () => (await t.http.get('/api/v1/travels/popular').set(host.auth).expect(200)).body.data as { id: number; participantCount: number }[];
+  const popular = async () =>
+    (await t.http.get('/api/v1/travels/popular').set(host.auth).expect(200)).body.data as { id: number; participantCount: number }[];
   const createPublic = async (title: string) =>
     (await t.http.post('/api/v1/travels').set(host.auth).send({ title, visibility: 'PUBLIC' }).expect(201)).body as { id: number };
 

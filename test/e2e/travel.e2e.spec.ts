@@ -26,7 +26,13 @@ describe('travels over HTTP', () => {
   it('documents the travel and planet routes and their response shapes in /docs', async () => {
     const spec = await t.http.get('/docs/json').expect(200);
     expect(Object.keys(spec.body.paths)).toEqual(
-      expect.arrayContaining(['/api/v1/travels', '/api/v1/travels/popular', '/api/v1/travels/{id}/join', '/api/v1/travels/{travelId}/planets', '/api/v1/planets']),
+      expect.arrayContaining([
+        '/api/v1/travels',
+        '/api/v1/travels/popular',
+        '/api/v1/travels/{id}/join',
+        '/api/v1/travels/{travelId}/planets',
+        '/api/v1/planets',
+      ]),
     );
     expect(Object.keys(spec.body.components.schemas)).toEqual(
       expect.arrayContaining(['TravelResponseDto', 'TravelMembershipResponseDto', 'MyPlanetResponseDto', 'PlanetResponseDto']),
@@ -82,7 +88,12 @@ describe('travels over HTTP', () => {
     });
 
     it('answers 400 for malformed JSON', async () => {
-      const res = await t.http.post(`${API}/travels`).set(alice.auth).set('Content-Type', 'application/json').send('{"title": ').expect(400);
+      const res = await t.http
+        .post(`${API}/travels`)
+        .set(alice.auth)
+        .set('Content-Type', 'application/json')
+        .send('{"title": ')
+        .expect(400);
       expect(res.body.statusCode).toBe(400);
     });
   });
@@ -126,10 +137,13 @@ describe('travels over HTTP', () => {
       expect(page2.body).toEqual({ data: [expect.objectContaining({ id: ids[0], myRole: 'HOST' })], hasMore: false, nextCursor: null });
     });
 
-    it.each(['limit=0', 'limit=101', 'limit=abc', 'cursor=abc', 'cursor=99999999999999999999', 'foo=1'])('answers 400 for ?%s', async (q) => {
-      const res = await t.http.get(`${API}/travels?${q}`).set(alice.auth).expect(400);
-      expect(res.body.details?.[0]?.field).toBe(q.split('=')[0]);
-    });
+    it.each(['limit=0', 'limit=101', 'limit=abc', 'cursor=abc', 'cursor=99999999999999999999', 'foo=1'])(
+      'answers 400 for ?%s',
+      async (q) => {
+        const res = await t.http.get(`${API}/travels?${q}`).set(alice.auth).expect(400);
+        expect(res.body.details?.[0]?.field).toBe(q.split('=')[0]);
+      },
+    );
   });
 
   describe('GET /travels/popular', () => {
@@ -150,8 +164,18 @@ describe('travels over HTTP', () => {
   describe('PATCH and DELETE /travels/:id', () => {
     it('lets the host edit and clear fields', async () => {
       const travel = await createTravel(host, { description: '설명', startDate: '2025-07-01' });
-      const res = await t.http.patch(`${API}/travels/${travel.id}`).set(host.auth).send({ title: '새 제목', description: null, endDate: '2025-07-05' }).expect(200);
-      expect(res.body).toMatchObject({ title: '새 제목', description: null, startDate: '2025-07-01', endDate: '2025-07-05', myRole: 'HOST' });
+      const res = await t.http
+        .patch(`${API}/travels/${travel.id}`)
+        .set(host.auth)
+        .send({ title: '새 제목', description: null, endDate: '2025-07-05' })
+        .expect(200);
+      expect(res.body).toMatchObject({
+        title: '새 제목',
+        description: null,
+        startDate: '2025-07-01',
+        endDate: '2025-07-05',
+        myRole: 'HOST',
+      });
     });
 
     it('answers 403 to a member who is not host, and 404 to a non-member of a PRIVATE travel', async () => {
@@ -194,7 +218,14 @@ describe('travels over HTTP', () => {
     it('joins a PUBLIC travel (200, repeatable) and leaves it (204)', async () => {
       const travel = await createTravel(host);
       const res = await t.http.post(`${API}/travels/${travel.id}/join`).set(alice.auth).expect(200);
-      expect(res.body).toEqual({ travelId: travel.id, userId: alice.user.id, role: 'MEMBER', status: 'ACTIVE', joinedAt: expect.any(String), participantCount: 2 });
+      expect(res.body).toEqual({
+        travelId: travel.id,
+        userId: alice.user.id,
+        role: 'MEMBER',
+        status: 'ACTIVE',
+        joinedAt: expect.any(String),
+        participantCount: 2,
+      });
       const again = await t.http.post(`${API}/travels/${travel.id}/join`).set(alice.auth).expect(200);
       expect(again.body.participantCount).toBe(2);
       await t.http.post(`${API}/travels/${travel.id}/leave`).set(alice.auth).expect(204);
@@ -239,7 +270,11 @@ describe('travels over HTTP', () => {
       const travel = await createTravel(host);
       await addMember(travel, alice);
       await t.http.post(`${API}/travels/${travel.id}/leave`).set(host.auth).expect(409);
-      const res = await t.http.patch(`${API}/travels/${travel.id}/members/${alice.user.id}`).set(host.auth).send({ role: 'HOST' }).expect(200);
+      const res = await t.http
+        .patch(`${API}/travels/${travel.id}/members/${alice.user.id}`)
+        .set(host.auth)
+        .send({ role: 'HOST' })
+        .expect(200);
       expect(res.body.role).toBe('HOST');
       await t.http.post(`${API}/travels/${travel.id}/leave`).set(host.auth).expect(204);
       const seen = await t.http.get(`${API}/travels/${travel.id}`).set(alice.auth).expect(200);
@@ -256,7 +291,9 @@ describe('travels over HTTP', () => {
         }),
       );
       expect(responses.map((r) => r.status).filter((s) => s !== 200 && s !== 204)).toEqual([]);
-      const [{ n }] = await t.app.get(DataSource).query<{ n: number }[]>("SELECT count(*)::int AS n FROM travel_user WHERE travel_id = $1 AND status = 'ACTIVE'", [travel.id]);
+      const [{ n }] = await t.app
+        .get(DataSource)
+        .query<{ n: number }[]>("SELECT count(*)::int AS n FROM travel_user WHERE travel_id = $1 AND status = 'ACTIVE'", [travel.id]);
       expect((await Travel.findOneByOrFail({ id: travel.id })).participantCount).toBe(n);
     });
   });

@@ -7,7 +7,10 @@ import { idOf, UserRef } from './ref';
  * An uploaded media row of `owner` through the entity (the upload routes that will create media
  * are not built yet). UPLOADED image unless told.
  */
-export async function createMedia(owner: UserRef, overrides: Partial<Pick<Media, 'kind' | 'status' | 'fileName' | 'mimeType'>> = {}): Promise<Media> {
+export async function createMedia(
+  owner: UserRef,
+  overrides: Partial<Pick<Media, 'kind' | 'status' | 'fileName' | 'mimeType'>> = {},
+): Promise<Media> {
   const tag = randomBytes(3).toString('hex');
   return Media.create({
     ownerId: idOf(owner),

@@ -3,7 +3,6 @@ import type { MessageRecord } from '../../src/modules/message/queries/message-ro
 import { MessageAttachment, MessageType } from '../../src/modules/message/message.enums';
 import { idOf, UserRef } from './ref';
 
-
 export interface MessageOverrides {
   replyTo?: { id: string };
   attachments?: MessageAttachment[];
@@ -15,7 +14,12 @@ export interface MessageOverrides {
  * app uses (membership and reply checks, searchable text, search vector by trigger). Throws when
  * the app would refuse it, so a test never builds on a message that could not exist.
  */
-export async function createMessage(planet: { id: number }, sender: UserRef, content: string | null, overrides: MessageOverrides = {}): Promise<MessageRecord> {
+export async function createMessage(
+  planet: { id: number },
+  sender: UserRef,
+  content: string | null,
+  overrides: MessageOverrides = {},
+): Promise<MessageRecord> {
   const outcome = await Message.insertForMember({
     planetId: planet.id,
     senderId: idOf(sender),

@@ -3,7 +3,6 @@ import { PlanetUser } from '../../src/modules/planet/planet-user.entity';
 import { Planet } from '../../src/modules/planet/planet.entity';
 import { idOf, UserRef } from './ref';
 
-
 /** A planet in `travel` created by `creator` (who must be an ACTIVE travel member) as its ADMIN. */
 export async function createPlanet(travel: { id: number }, creator: UserRef, overrides: { name?: string } = {}): Promise<Planet> {
   const outcome = await Planet.createWithCreator(travel.id, idOf(creator), overrides.name ?? `맛집 ${randomBytes(3).toString('hex')}`);

@@ -4,7 +4,6 @@ import { Travel, TravelInput } from '../../src/modules/travel/travel.entity';
 import { TravelRole, TravelVisibility } from '../../src/modules/travel/travel.enums';
 import { idOf, UserRef } from './ref';
 
-
 /**
  * A travel hosted by `host` (a user or a createUser() fixture), through Travel.createWithHost,
  * so participantCount and the HOST membership are as the app makes them. PUBLIC unless told.

@@ -41,11 +41,15 @@ export interface World {
  */
 export async function buildWorld(spec: WorldSpec): Promise<World> {
   const travel = await createTravel(spec.host, spec.travel);
-  const names = typeof spec.planets === 'number' || spec.planets === undefined ? Array.from({ length: spec.planets ?? 1 }, () => undefined) : spec.planets;
+  const names =
+    typeof spec.planets === 'number' || spec.planets === undefined
+      ? Array.from({ length: spec.planets ?? 1 }, () => undefined)
+      : spec.planets;
   const planets: Planet[] = [];
   for (const name of names) planets.push(await createPlanet(travel, spec.host, name === undefined ? {} : { name }));
   const world = { travel, planets, planet: planets[0] };
-  for (const member of spec.members ?? []) for (const planet of planets) await setPlanetState(world, planet, member, MembershipStatus.ACTIVE);
+  for (const member of spec.members ?? [])
+    for (const planet of planets) await setPlanetState(world, planet, member, MembershipStatus.ACTIVE);
   for (const [member, state] of spec.states ?? []) for (const planet of planets) await setPlanetState(world, planet, member, state);
   return world;
 }
@@ -54,7 +58,12 @@ export async function buildWorld(spec: WorldSpec): Promise<World> {
  * Moves `user`'s membership of `planet` to `state` the way the app would: joining the travel
  * (as a host adds them) and the planet for ACTIVE/ADMIN, Planet.leave for LEFT.
  */
-export async function setPlanetState(world: { travel: { id: number } }, planet: { id: number }, user: UserRef, state: PlanetState): Promise<PlanetUser> {
+export async function setPlanetState(
+  world: { travel: { id: number } },
+  planet: { id: number },
+  user: UserRef,
+  state: PlanetState,
+): Promise<PlanetUser> {
   const userId = idOf(user);
   if (!(await TravelUser.findActive(world.travel.id, userId))) await addMember(world.travel, user);
   const existing = await PlanetUser.findOneBy({ planetId: planet.id, userId });
@@ -63,9 +72,11 @@ export async function setPlanetState(world: { travel: { id: number } }, planet: 
   if (state === 'ADMIN' && membership.role !== PlanetRole.ADMIN) await PlanetUser.update({ id: membership.id }, { role: PlanetRole.ADMIN });
   if (state === MembershipStatus.LEFT) await Planet.leave(planet.id, userId);
   // No route bans yet: the status is set on the real membership row, through the entity.
-  if (state === MembershipStatus.BANNED) await PlanetUser.update({ id: membership.id }, { status: MembershipStatus.BANNED, leftAt: new Date() });
+  if (state === MembershipStatus.BANNED)
+    await PlanetUser.update({ id: membership.id }, { status: MembershipStatus.BANNED, leftAt: new Date() });
   // Direct updates bypass the writer statics: tell the cache of an in-process app, as they would.
-  if (state === MembershipStatus.BANNED || existing?.status === MembershipStatus.BANNED) await invalidateCacheTags(PlanetUser.cacheTags(planet.id, userId));
+  if (state === MembershipStatus.BANNED || existing?.status === MembershipStatus.BANNED)
+    await invalidateCacheTags(PlanetUser.cacheTags(planet.id, userId));
   return PlanetUser.findOneByOrFail({ id: membership.id });
 }
 

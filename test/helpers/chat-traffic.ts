@@ -104,7 +104,14 @@ export class ChatTraffic {
       });
       const body = (await res.json()) as { id?: string };
       const ra = res.headers.get('retry-after');
-      const attempt: Attempt = { channel: 'rest', clientId, startedAt, ms: Date.now() - startedAt, status: res.status, ...(ra !== null ? { retryAfter: Number(ra) } : {}) };
+      const attempt: Attempt = {
+        channel: 'rest',
+        clientId,
+        startedAt,
+        ms: Date.now() - startedAt,
+        status: res.status,
+        ...(ra !== null ? { retryAfter: Number(ra) } : {}),
+      };
       return { attempt, id: res.status === 201 ? body.id : undefined };
     } catch (err) {
       return { attempt: { channel: 'rest', clientId, startedAt, ms: Date.now() - startedAt, status: 0, failure: failureOf(err) } };
@@ -119,14 +126,18 @@ export class ChatTraffic {
       return { attempt: { channel: 'socket', clientId, startedAt, ms: Date.now() - startedAt, status: 0, failure: 'not connected' } };
     }
     try {
-      const ack = (await socket.timeout(this.opts.answerTimeoutMs ?? 15_000).emitWithAck('message:send', { planetId: this.opts.planetId, content, clientId })) as {
+      const ack = (await socket
+        .timeout(this.opts.answerTimeoutMs ?? 15_000)
+        .emitWithAck('message:send', { planetId: this.opts.planetId, content, clientId })) as {
         ok: boolean;
         message?: { id: string };
         error?: { statusCode: number; retryAfter?: number };
       };
       const ms = Date.now() - startedAt;
       if (ack.ok && ack.message) return { attempt: { channel: 'socket', clientId, startedAt, ms, status: 200 }, id: ack.message.id };
-      return { attempt: { channel: 'socket', clientId, startedAt, ms, status: ack.error?.statusCode ?? -1, retryAfter: ack.error?.retryAfter } };
+      return {
+        attempt: { channel: 'socket', clientId, startedAt, ms, status: ack.error?.statusCode ?? -1, retryAfter: ack.error?.retryAfter },
+      };
     } catch (err) {
       return { attempt: { channel: 'socket', clientId, startedAt, ms: Date.now() - startedAt, status: 0, failure: failureOf(err) } };
     }
@@ -175,7 +186,8 @@ export class ReadinessProbe {
     for (;;) {
       const hit = this.samples.find((s) => s.at >= from && s.status === status);
       if (hit) return hit.at;
-      if (Date.now() > deadline) throw new Error(`readiness never answered ${status} within ${timeoutMs} ms (saw ${this.between(from).join(',')})`);
+      if (Date.now() > deadline)
+        throw new Error(`readiness never answered ${status} within ${timeoutMs} ms (saw ${this.between(from).join(',')})`);
       await sleep(50);
     }
   }

@@ -69,7 +69,10 @@ export class FakeCloudflare {
   readonly accountHash = 'FakeHash123';
   readonly calls: ApiCall[] = [];
   readonly tusPatches: { uid: string; offset: number; contentLength: number; received: number; dropped: boolean }[] = [];
-  readonly variants = new Map<string, { id: string; options: { fit: string; width: number; height: number; metadata: string }; neverRequireSignedURLs?: boolean }>();
+  readonly variants = new Map<
+    string,
+    { id: string; options: { fit: string; width: number; height: number; metadata: string }; neverRequireSignedURLs?: boolean }
+  >();
   readonly images = new Map<string, FakeImage>();
   readonly videos = new Map<string, FakeVideo>();
   readonly webhooksSent: { status: number; body: string }[] = [];
@@ -103,7 +106,12 @@ export class FakeCloudflare {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res).catch((err: Error) => this.json(res, 500, { success: false, errors: [{ code: 10000, message: err.message }], messages: [], result: null })));
+    this.server = createServer(
+      (req, res) =>
+        void this.handle(req, res).catch((err: Error) =>
+          this.json(res, 500, { success: false, errors: [{ code: 10000, message: err.message }], messages: [], result: null }),
+        ),
+    );
     this.server.on('connection', (s) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
@@ -132,7 +140,9 @@ export class FakeCloudflare {
   }
 
   callsTo(part: string | RegExp, method?: string): ApiCall[] {
-    return this.calls.filter((c) => (method ? c.method === method : true) && (typeof part === 'string' ? c.path.includes(part) : part.test(c.path)));
+    return this.calls.filter(
+      (c) => (method ? c.method === method : true) && (typeof part === 'string' ? c.path.includes(part) : part.test(c.path)),
+    );
   }
 
   private json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -189,41 +199,59 @@ export class FakeCloudflare {
   private async api(req: IncomingMessage, res: ServerResponse, method: string, path: string, url: URL): Promise<number> {
     let v: RegExpExecArray | null;
     if (path === 'images/v1/variants' && method === 'GET') {
-      return this.ok(res, { variants: Object.fromEntries([['public', { id: 'public', options: { fit: 'scale-down', width: 1366, height: 768, metadata: 'none' } }], ...this.variants]) }), 200;
+      return (
+        this.ok(res, {
+          variants: Object.fromEntries([
+            ['public', { id: 'public', options: { fit: 'scale-down', width: 1366, height: 768, metadata: 'none' } }],
+            ...this.variants,
+          ]),
+        }),
+        200
+      );
     }
     if ((v = /^images\/v1\/variants\/([^/]+)$/.exec(path)) && method === 'GET') {
       const variant = this.variants.get(v[1]);
-      if (!variant) return this.error(res, 404, 5404, 'Variant not found'), 404;
-      return this.ok(res, { variant }), 200;
+      if (!variant) return (this.error(res, 404, 5404, 'Variant not found'), 404);
+      return (this.ok(res, { variant }), 200);
     }
     if (path === 'images/v1/variants' && method === 'POST') {
       const def = JSON.parse((await this.body(req)).toString('utf8'));
-      if (!/^[A-Za-z0-9]{1,99}$/.test(def.id ?? '') || !def.options?.fit) return this.error(res, 400, 5400, 'Bad variant definition'), 400;
-      if (this.variants.has(def.id)) return this.error(res, 409, 5409, 'Variant already exists'), 409;
+      if (!/^[A-Za-z0-9]{1,99}$/.test(def.id ?? '') || !def.options?.fit)
+        return (this.error(res, 400, 5400, 'Bad variant definition'), 400);
+      if (this.variants.has(def.id)) return (this.error(res, 409, 5409, 'Variant already exists'), 409);
       this.variants.set(def.id, def);
-      return this.ok(res, { variant: def }), 200;
+      return (this.ok(res, { variant: def }), 200);
     }
     if (path === 'images/v1' && method === 'POST') {
       const raw = await this.body(req);
       const form = await new Response(raw, { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData();
       const sourceUrl = form.get('url');
       const file = form.get('file');
-      if ((sourceUrl && file) || (!sourceUrl && !file)) return this.error(res, 400, 5400, 'Exactly one of file and url'), 400;
+      if ((sourceUrl && file) || (!sourceUrl && !file)) return (this.error(res, 400, 5400, 'Exactly one of file and url'), 400);
       let bytes: Buffer;
       if (typeof sourceUrl === 'string') {
         const got = await fetch(sourceUrl).catch(() => null);
-        if (!got || !got.ok) return this.error(res, 400, 5455, `Could not fetch the image from its URL (${got?.status ?? 'network error'})`), 400;
+        if (!got || !got.ok)
+          return (this.error(res, 400, 5455, `Could not fetch the image from its URL (${got?.status ?? 'network error'})`), 400);
         bytes = Buffer.from(await got.arrayBuffer());
       } else {
         bytes = Buffer.from(await (file as Blob).arrayBuffer());
       }
-      if (bytes.length > 10 * MiB) return this.error(res, 413, 5413, 'Image too large'), 413;
-      const meta = await sharp(bytes, { limitInputPixels: false }).metadata().catch(() => null);
-      if (!meta?.width || !meta.height) return this.error(res, 415, 5415, 'Unsupported image format'), 415;
-      if (meta.width * meta.height > 100_000_000 || meta.width > 12000 || meta.height > 12000) return this.error(res, 415, 5415, 'Image dimensions too large'), 415;
+      if (bytes.length > 10 * MiB) return (this.error(res, 413, 5413, 'Image too large'), 413);
+      const meta = await sharp(bytes, { limitInputPixels: false })
+        .metadata()
+        .catch(() => null);
+      if (!meta?.width || !meta.height) return (this.error(res, 415, 5415, 'Unsupported image format'), 415);
+      if (meta.width * meta.height > 100_000_000 || meta.width > 12000 || meta.height > 12000)
+        return (this.error(res, 415, 5415, 'Image dimensions too large'), 415);
       const id = randomUUID();
       const requireSignedURLs = form.get('requireSignedURLs') === 'true';
-      this.images.set(id, { id, bytes, requireSignedURLs, metadata: JSON.parse(typeof form.get('metadata') === 'string' ? (form.get('metadata') as string) : '{}') });
+      this.images.set(id, {
+        id,
+        bytes,
+        requireSignedURLs,
+        metadata: JSON.parse(typeof form.get('metadata') === 'string' ? (form.get('metadata') as string) : '{}'),
+      });
       const names = ['public', ...this.variants.keys()];
       return (
         this.ok(res, {
@@ -242,23 +270,39 @@ export class FakeCloudflare {
       return found ? (this.ok(res, {}), 200) : (this.error(res, 404, 5404, 'Image not found'), 404);
     }
     if (path === 'stream' && method === 'POST' && url.searchParams.get('direct_user') === 'true') {
-      if (req.headers['tus-resumable'] !== '1.0.0') return this.error(res, 400, 10005, 'Tus-Resumable: 1.0.0 is required'), 400;
+      if (req.headers['tus-resumable'] !== '1.0.0') return (this.error(res, 400, 10005, 'Tus-Resumable: 1.0.0 is required'), 400);
       const size = Number(req.headers['upload-length']);
-      if (!Number.isInteger(size) || size <= 0) return this.error(res, 400, 10005, 'Upload-Length is required'), 400;
+      if (!Number.isInteger(size) || size <= 0) return (this.error(res, 400, 10005, 'Upload-Length is required'), 400);
       const meta = parseTusMetadata(String(req.headers['upload-metadata'] ?? ''));
       if (!meta.maxDurationSeconds || !(Number(meta.maxDurationSeconds) >= 1 && Number(meta.maxDurationSeconds) <= 21600)) {
-        return this.error(res, 400, 10005, 'Upload-Metadata must carry maxDurationSeconds (1-21600)'), 400;
+        return (this.error(res, 400, 10005, 'Upload-Metadata must carry maxDurationSeconds (1-21600)'), 400);
       }
       const uid = randomBytes(16).toString('hex');
       this.videos.set(uid, { uid, size, offset: 0, bytes: [], state: 'pendingupload', meta, errorReasonCode: '', errorReasonText: '' });
-      res.writeHead(201, { 'Tus-Resumable': '1.0.0', Location: `${this.url}/tus/${uid}?tusv2=true`, 'stream-media-id': uid, 'Access-Control-Expose-Headers': 'Location, stream-media-id' }).end();
+      res
+        .writeHead(201, {
+          'Tus-Resumable': '1.0.0',
+          Location: `${this.url}/tus/${uid}?tusv2=true`,
+          'stream-media-id': uid,
+          'Access-Control-Expose-Headers': 'Location, stream-media-id',
+        })
+        .end();
       return 201;
     }
     if (path === 'stream/copy' && method === 'POST') {
       const body = JSON.parse((await this.body(req)).toString('utf8'));
-      if (typeof body.url !== 'string') return this.error(res, 400, 10005, 'url is required'), 400;
+      if (typeof body.url !== 'string') return (this.error(res, 400, 10005, 'url is required'), 400);
       const uid = randomBytes(16).toString('hex');
-      const video: FakeVideo = { uid, size: 0, offset: 0, bytes: [], state: 'downloading', meta: body.meta ?? {}, errorReasonCode: '', errorReasonText: '' };
+      const video: FakeVideo = {
+        uid,
+        size: 0,
+        offset: 0,
+        bytes: [],
+        state: 'downloading',
+        meta: body.meta ?? {},
+        errorReasonCode: '',
+        errorReasonText: '',
+      };
       this.videos.set(uid, video);
       void (async () => {
         const got = await fetch(body.url).catch(() => null);
@@ -268,14 +312,14 @@ export class FakeCloudflare {
         video.offset = bytes.length;
         this.finish(video, bytes);
       })();
-      return this.ok(res, this.videoJson(video)), 200;
+      return (this.ok(res, this.videoJson(video)), 200);
     }
     if ((v = /^stream\/([0-9a-f]{32})$/.exec(path)) && method === 'GET') {
       const video = this.videos.get(v[1]);
-      if (!video) return this.error(res, 404, 10003, 'Video not found'), 404;
-      return this.ok(res, this.videoJson(video)), 200;
+      if (!video) return (this.error(res, 404, 10003, 'Video not found'), 404);
+      return (this.ok(res, this.videoJson(video)), 200);
     }
-    return this.error(res, 404, 7003, `No route for ${method} ${path}`), 404;
+    return (this.error(res, 404, 7003, `No route for ${method} ${path}`), 404);
   }
 
   /** The documented video object (the fields the app reads, and a few more). */
@@ -287,7 +331,12 @@ export class FakeCloudflare {
       thumbnail: `${base}/thumbnails/thumbnail.jpg`,
       thumbnailTimestampPct: 0,
       readyToStream: video.state === 'ready',
-      status: { state: video.state, pctComplete: video.state === 'ready' ? '100.000000' : '0.000000', errorReasonCode: video.errorReasonCode, errorReasonText: video.errorReasonText },
+      status: {
+        state: video.state,
+        pctComplete: video.state === 'ready' ? '100.000000' : '0.000000',
+        errorReasonCode: video.errorReasonCode,
+        errorReasonText: video.errorReasonText,
+      },
       meta: video.meta,
       created: new Date().toISOString(),
       modified: new Date().toISOString(),
@@ -306,7 +355,8 @@ export class FakeCloudflare {
   private finish(video: FakeVideo, bytes: Buffer, errorCode?: string, errorText?: string): void {
     video.state = 'queued';
     setTimeout(() => {
-      const looksLikeVideo = bytes.subarray(4, 8).toString('latin1') === 'ftyp' || bytes.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]));
+      const looksLikeVideo =
+        bytes.subarray(4, 8).toString('latin1') === 'ftyp' || bytes.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]));
       if (errorCode || !looksLikeVideo) {
         video.state = 'error';
         video.errorReasonCode = errorCode ?? 'ERR_NON_VIDEO';
@@ -321,7 +371,11 @@ export class FakeCloudflare {
   private async notify(video: FakeVideo): Promise<void> {
     if (!this.webhookUrl) return;
     const body = JSON.stringify(this.videoJson(video));
-    const res = await fetch(this.webhookUrl, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Webhook-Signature': signWebhook(this.webhookSecret, body) }, body }).catch(() => null);
+    const res = await fetch(this.webhookUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Webhook-Signature': signWebhook(this.webhookSecret, body) },
+      body,
+    }).catch(() => null);
     this.webhooksSent.push({ status: res?.status ?? 0, body });
   }
 
@@ -330,19 +384,28 @@ export class FakeCloudflare {
     const uid = uidAndQuery.split('?')[0];
     const video = this.videos.get(uid);
     const common = { 'Tus-Resumable': '1.0.0', 'Cache-Control': 'no-store' };
-    if (method === 'OPTIONS') return void res.writeHead(204, { ...common, 'Tus-Version': '1.0.0', 'Tus-Max-Size': String(30 * 1024 * MiB) }).end();
+    if (method === 'OPTIONS')
+      return void res.writeHead(204, { ...common, 'Tus-Version': '1.0.0', 'Tus-Max-Size': String(30 * 1024 * MiB) }).end();
     if (req.headers['tus-resumable'] !== '1.0.0') return void res.writeHead(412, { 'Tus-Version': '1.0.0' }).end();
     if (!video) return void res.writeHead(404, common).end();
-    if (method === 'HEAD') return void res.writeHead(200, { ...common, 'Upload-Offset': String(video.offset), 'Upload-Length': String(video.size) }).end();
+    if (method === 'HEAD')
+      return void res.writeHead(200, { ...common, 'Upload-Offset': String(video.offset), 'Upload-Length': String(video.size) }).end();
     if (method !== 'PATCH') return void res.writeHead(405, common).end();
     if (req.headers['content-type'] !== 'application/offset+octet-stream') return void res.writeHead(415, common).end();
     const offset = Number(req.headers['upload-offset']);
     if (offset !== video.offset) return void res.writeHead(409, { ...common, 'Upload-Offset': String(video.offset) }).end();
     const length = Number(req.headers['content-length']);
     const last = offset + length === video.size;
-    if (!Number.isInteger(length) || length > CHUNK_MAX || offset + length > video.size || (!last && (length < CHUNK_MIN || length % CHUNK_MULTIPLE !== 0))) {
+    if (
+      !Number.isInteger(length) ||
+      length > CHUNK_MAX ||
+      offset + length > video.size ||
+      (!last && (length < CHUNK_MIN || length % CHUNK_MULTIPLE !== 0))
+    ) {
       await this.body(req).catch(() => undefined);
-      return void res.writeHead(400, common).end(`chunks must be at least ${CHUNK_MIN} bytes and a multiple of ${CHUNK_MULTIPLE} (the last excepted), at most ${CHUNK_MAX}`);
+      return void res
+        .writeHead(400, common)
+        .end(`chunks must be at least ${CHUNK_MIN} bytes and a multiple of ${CHUNK_MULTIPLE} (the last excepted), at most ${CHUNK_MAX}`);
     }
     const drop = this.dropNextPatchAfter;
     this.dropNextPatchAfter = undefined;
@@ -388,7 +451,11 @@ export class FakeCloudflare {
       if (Number(exp) * 1000 < Date.now()) return void res.writeHead(403).end('expired');
     }
     let pipeline = sharp(image.bytes).rotate();
-    if (variant) pipeline = pipeline.resize(variant.options.width, variant.options.height, { fit: variant.options.fit === 'cover' ? 'cover' : 'inside', withoutEnlargement: variant.options.fit === 'scale-down' });
+    if (variant)
+      pipeline = pipeline.resize(variant.options.width, variant.options.height, {
+        fit: variant.options.fit === 'cover' ? 'cover' : 'inside',
+        withoutEnlargement: variant.options.fit === 'scale-down',
+      });
     const out = await pipeline.webp().toBuffer();
     res.writeHead(200, { 'Content-Type': 'image/webp' }).end(out);
   }

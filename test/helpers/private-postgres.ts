@@ -64,7 +64,21 @@ export class PrivatePostgres {
     const dataDir = await newRoot();
     const replica = new PrivatePostgres(await freePort(), dataDir, this.bindir, this.database, opts.settings ?? this.settings);
     try {
-      await replica.asPostgres('pg_basebackup', ['-h', '127.0.0.1', '-p', String(this.port), '-U', 'postgres', '-D', dataDir, '-R', '-X', 'stream', '--checkpoint=fast', '--no-sync']);
+      await replica.asPostgres('pg_basebackup', [
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(this.port),
+        '-U',
+        'postgres',
+        '-D',
+        dataDir,
+        '-R',
+        '-X',
+        'stream',
+        '--checkpoint=fast',
+        '--no-sync',
+      ]);
       await replica.start();
       return replica;
     } catch (err) {
@@ -102,7 +116,18 @@ export class PrivatePostgres {
       '-c logging_collector=off',
       ...this.settings.map((c) => `-c ${c}`),
     ].join(' ');
-    await this.asPostgres('pg_ctl', ['-D', this.dataDir, '-o', opts, '-l', join(this.dataDir, '..', 'server.log'), '-w', '-t', '30', 'start']);
+    await this.asPostgres('pg_ctl', [
+      '-D',
+      this.dataDir,
+      '-o',
+      opts,
+      '-l',
+      join(this.dataDir, '..', 'server.log'),
+      '-w',
+      '-t',
+      '30',
+      'start',
+    ]);
     await this.waitReady();
   }
 
@@ -175,7 +200,13 @@ export class PrivatePostgres {
   private async waitReady(): Promise<void> {
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const client = new Client({ host: '127.0.0.1', port: this.port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 1000 });
+      const client = new Client({
+        host: '127.0.0.1',
+        port: this.port,
+        user: 'postgres',
+        database: 'postgres',
+        connectionTimeoutMillis: 1000,
+      });
       try {
         await client.connect();
         await client.query('SELECT 1');
@@ -190,9 +221,11 @@ export class PrivatePostgres {
   }
 
   private async asPostgres(bin: string, args: string[]): Promise<void> {
-    await run('runuser', ['-u', PG_OS_USER, '--', join(this.bindir, bin), ...args], { timeout: 60_000 }).catch((err: Error & { stderr?: string }) => {
-      throw new Error(`${bin} failed: ${err.message}\n${err.stderr ?? ''}`);
-    });
+    await run('runuser', ['-u', PG_OS_USER, '--', join(this.bindir, bin), ...args], { timeout: 60_000 }).catch(
+      (err: Error & { stderr?: string }) => {
+        throw new Error(`${bin} failed: ${err.message}\n${err.stderr ?? ''}`);
+      },
+    );
   }
 }
 
@@ -208,7 +241,13 @@ async function newRoot(): Promise<string> {
 /** BINDIR of the shared server's installation (the same major version as the one the app is tested on). */
 async function sharedBindir(): Promise<string> {
   const env = testEnv();
-  const client = new Client({ host: env.DATABASE_HOST, port: env.DATABASE_PORT, user: env.DATABASE_USER, password: env.DATABASE_PASSWORD || undefined, database: 'postgres' });
+  const client = new Client({
+    host: env.DATABASE_HOST,
+    port: env.DATABASE_PORT,
+    user: env.DATABASE_USER,
+    password: env.DATABASE_PASSWORD || undefined,
+    database: 'postgres',
+  });
   await client.connect();
   try {
     const { rows } = await client.query<{ setting: string }>("SELECT setting FROM pg_config WHERE name = 'BINDIR'");

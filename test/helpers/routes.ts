@@ -5,7 +5,13 @@ import { INestApplication } from '@nestjs/common';
  * Public on purpose. The local storage driver's URLs carry their own HMAC signature (test/e2e/media.e2e.spec.ts checks they refuse unsigned requests);
  * Cloudflare's webhooks are signed (Webhook-Signature; test/e2e/media-cloudflare.e2e.spec.ts checks forged, old and replayed ones are refused).
  */
-export const PUBLIC_ROUTES = [/^\/api\/v1\/auth\//, /^\/health(\/|$)/, /^\/docs(\/|$|-json|-yaml)/, /^\/api\/v1\/storage\//, /^\/api\/v1\/media\/webhooks\//];
+export const PUBLIC_ROUTES = [
+  /^\/api\/v1\/auth\//,
+  /^\/health(\/|$)/,
+  /^\/docs(\/|$|-json|-yaml)/,
+  /^\/api\/v1\/storage\//,
+  /^\/api\/v1\/media\/webhooks\//,
+];
 
 export const isPublicRoute = (path: string): boolean => PUBLIC_ROUTES.some((re) => re.test(path));
 

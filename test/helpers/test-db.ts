@@ -35,7 +35,13 @@ export function testEnv(overrides: Record<string, string> = {}): EnvironmentVari
 }
 
 export async function adminQuery(sql: string, env = testEnv()): Promise<void> {
-  const client = new Client({ host: env.DATABASE_HOST, port: env.DATABASE_PORT, user: env.DATABASE_USER, password: env.DATABASE_PASSWORD || undefined, database: 'postgres' });
+  const client = new Client({
+    host: env.DATABASE_HOST,
+    port: env.DATABASE_PORT,
+    user: env.DATABASE_USER,
+    password: env.DATABASE_PASSWORD || undefined,
+    database: 'postgres',
+  });
   await client.connect();
   try {
     await client.query(sql);
@@ -45,7 +51,10 @@ export async function adminQuery(sql: string, env = testEnv()): Promise<void> {
 }
 
 export function uniqueName(tag = 's'): string {
-  return `${TEST_DB_PREFIX}${tag.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+  return `${TEST_DB_PREFIX}${tag
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 20)}_${randomBytes(4).toString('hex')}`;
 }
 
 /** A fresh database for one suite, cloned from the migrated template. */

@@ -152,7 +152,9 @@ describe('DistributedCacheService and @CacheResult on real Redis', () => {
   });
 
   it('keys name the namespace, the method and a stable hash of the arguments', () => {
-    expect(DistributedCacheService.keyOf('Catalog.top', [{ a: 1, b: 2 }])).toBe(DistributedCacheService.keyOf('Catalog.top', [{ b: 2, a: 1 }]));
+    expect(DistributedCacheService.keyOf('Catalog.top', [{ a: 1, b: 2 }])).toBe(
+      DistributedCacheService.keyOf('Catalog.top', [{ b: 2, a: 1 }]),
+    );
     expect(DistributedCacheService.keyOf('Catalog.top', [1])).not.toBe(DistributedCacheService.keyOf('Catalog.top', [2]));
     expect(DistributedCacheService.keyOf('Catalog.top', [1])).toMatch(/^Catalog\.top:[A-Za-z0-9_-]{22}$/);
   });
@@ -188,7 +190,9 @@ describe('DistributedCacheService and @CacheResult on real Redis', () => {
     expect(await a.cache.getOrLoad('test.grace', 'k', opts, () => Promise.reject(new Error('database down')))).toBe('v1');
     expect(a.cache.stats.graceHits - graceBefore).toBe(1);
     await sleep(400);
-    await expect(a.cache.getOrLoad('test.grace', 'k', opts, () => Promise.reject(new Error('database down')))).rejects.toThrow('database down');
+    await expect(a.cache.getOrLoad('test.grace', 'k', opts, () => Promise.reject(new Error('database down')))).rejects.toThrow(
+      'database down',
+    );
   });
 
   it('serves the stale value when the loader exceeds the soft timeout, and the load still refreshes the entry', async () => {
@@ -273,7 +277,8 @@ describe('the cache while Redis is away (a private redis-server)', () => {
     dbValue = 'removed';
     await b!.cache.invalidateTags(['member:1']);
     await sleep(350);
-    const cacheWarnings = () => warn.mock.calls.filter((c: unknown[]) => /^Redis or the cache bus is unavailable/.test(String(c[0]))).length;
+    const cacheWarnings = () =>
+      warn.mock.calls.filter((c: unknown[]) => /^Redis or the cache bus is unavailable/.test(String(c[0]))).length;
     const started = Date.now();
     for (let i = 0; i < 20; i++) expect(await read()).toBe('removed');
     expect(Date.now() - started).toBeLessThan(2000);
@@ -282,7 +287,10 @@ describe('the cache while Redis is away (a private redis-server)', () => {
 
   it('recovers by itself: L1 cleared, L2 and the bus in use again, the missed invalidation replayed', async () => {
     await redis.start();
-    await until('both nodes to use Redis again (b replays its failed invalidation first)', () => a!.cache.usingRedis && b!.cache.usingRedis);
+    await until(
+      'both nodes to use Redis again (b replays its failed invalidation first)',
+      () => a!.cache.usingRedis && b!.cache.usingRedis,
+    );
     let loadsHere = 0;
     const read = (n: typeof a) => n!.cache.getOrLoad('outage', 'k2', opts, async () => `v${++loadsHere}`);
     expect(await read(a)).toBe('v1');

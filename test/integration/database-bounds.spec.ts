@@ -26,7 +26,9 @@ describe('database request bounds', () => {
   };
 
   it('cancels a statement past DATABASE_STATEMENT_TIMEOUT and answers 503 with Retry-After', async () => {
-    const ds = createDataSource(testEnv({ DATABASE_NAME: database, DATABASE_STATEMENT_TIMEOUT: '300', DATABASE_QUERY_TIMEOUT: '3000' }), { requestBounds: true });
+    const ds = createDataSource(testEnv({ DATABASE_NAME: database, DATABASE_STATEMENT_TIMEOUT: '300', DATABASE_QUERY_TIMEOUT: '3000' }), {
+      requestBounds: true,
+    });
     await ds.initialize();
     try {
       const { err, ms } = await timed(() => ds.query('SELECT pg_sleep(3)'));
@@ -42,7 +44,11 @@ describe('database request bounds', () => {
   });
 
   it('fails a request that waits longer than DATABASE_ACQUIRE_TIMEOUT for a connection, and the pool goes on', async () => {
-    const ds = createDataSource(testEnv({ DATABASE_NAME: database, DATABASE_ACQUIRE_TIMEOUT: '300' }), { requestBounds: true, max: 1, min: 0 });
+    const ds = createDataSource(testEnv({ DATABASE_NAME: database, DATABASE_ACQUIRE_TIMEOUT: '300' }), {
+      requestBounds: true,
+      max: 1,
+      min: 0,
+    });
     await ds.initialize();
     const holder = ds.createQueryRunner();
     try {
@@ -72,20 +78,31 @@ describe('database request bounds', () => {
   });
 
   it('classifies a refused connection as unreachable (503)', async () => {
-    const ds = createDataSource(testEnv({ DATABASE_NAME: database, DATABASE_PORT: String(await freePort()) }), { requestBounds: true, max: 1, min: 0 });
+    const ds = createDataSource(testEnv({ DATABASE_NAME: database, DATABASE_PORT: String(await freePort()) }), {
+      requestBounds: true,
+      max: 1,
+      min: 0,
+    });
     const { err } = await timed(() => ds.initialize());
     expect(databaseTrouble(err)).toBe('unreachable');
-    expect(toErrorBody(err)).toMatchObject({ body: { statusCode: 503, message: 'The database is unavailable: try again shortly' }, retryAfter: 5 });
+    expect(toErrorBody(err)).toMatchObject({
+      body: { statusCode: 503, message: 'The database is unavailable: try again shortly' },
+      retryAfter: 5,
+    });
   });
 
   it('maps server-side trouble codes to 503 and leaves caller errors and bugs alone', () => {
     const failed = (code: string) => new QueryFailedError('SELECT 1', [], Object.assign(new Error('x'), { code }));
-    for (const code of ['57P01', '57P03', '08006', '53300', '40P01', '57014']) expect([code, toErrorBody(failed(code)).body.statusCode]).toEqual([code, 503]);
+    for (const code of ['57P01', '57P03', '08006', '53300', '40P01', '57014'])
+      expect([code, toErrorBody(failed(code)).body.statusCode]).toEqual([code, 503]);
     expect(toErrorBody(failed('23505')).body.statusCode).toBe(409);
     expect(toErrorBody(failed('42P01'))).toMatchObject({ body: { statusCode: 500 }, unexpected: true });
     expect(toErrorBody(new Error('Connection terminated unexpectedly')).body.statusCode).toBe(503);
     expect(toErrorBody(new Error('Query read timeout')).body.statusCode).toBe(503);
-    expect(toErrorBody(new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:5432'), { code: 'ECONNREFUSED' })])).body.statusCode).toBe(503);
+    expect(
+      toErrorBody(new AggregateError([Object.assign(new Error('connect ECONNREFUSED ::1:5432'), { code: 'ECONNREFUSED' })])).body
+        .statusCode,
+    ).toBe(503);
     expect(toErrorBody(new TypeError('x is undefined'))).toMatchObject({ body: { statusCode: 500 }, unexpected: true });
   });
 });

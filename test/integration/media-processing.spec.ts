@@ -25,7 +25,10 @@ describe('image variants (sharp)', () => {
     const full = await sharp(out.variants.full.data).metadata();
     expect([full.format, full.exif]).toEqual(['webp', undefined]);
     // Colours survive the HEVC round trip: the top-left quarter of the fixture is yellow.
-    const { data } = await sharp(out.variants.full.data).extract({ left: 10, top: 10, width: 1, height: 1 }).raw().toBuffer({ resolveWithObject: true });
+    const { data } = await sharp(out.variants.full.data)
+      .extract({ left: 10, top: 10, width: 1, height: 1 })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(data[0]).toBeGreaterThan(200);
     expect(data[2]).toBeLessThan(100);
   });
@@ -35,7 +38,10 @@ describe('image variants (sharp)', () => {
   });
 
   it('turns variants upright by EXIF orientation and drops EXIF', async () => {
-    const rotated = await sharp(await jpegWithGps(400, 200)).withMetadata({ orientation: 6 }).jpeg().toBuffer();
+    const rotated = await sharp(await jpegWithGps(400, 200))
+      .withMetadata({ orientation: 6 })
+      .jpeg()
+      .toBuffer();
     expect(hasGpsIfd((await sharp(rotated).metadata()).exif)).toBe(true);
     const out = await makeImageVariants(rotated);
     expect([out.width, out.height]).toEqual([200, 400]);
@@ -47,10 +53,18 @@ describe('image variants (sharp)', () => {
 
 describe('announced uploads and magic bytes', () => {
   it('accepts what is documented and names the field of what is not', () => {
-    expect(checkAnnouncedUpload({ kind: MediaKind.IMAGE, fileName: '사진.JPG', mimeType: 'image/jpeg', size: 10 * 1024 * 1024 })).toBeNull();
-    expect(checkAnnouncedUpload({ kind: MediaKind.VIDEO, fileName: 'v.mov', mimeType: 'video/quicktime', size: 200 * 1024 * 1024 })).toBeNull();
-    expect(checkAnnouncedUpload({ kind: MediaKind.VIDEO, fileName: 'v.mov', mimeType: 'video/quicktime', size: 200 * 1024 * 1024 + 1 })?.[0]).toBe('size');
-    expect(checkAnnouncedUpload({ kind: MediaKind.FILE, fileName: 'a\u0007.pdf', mimeType: 'application/pdf', size: 1 })?.[0]).toBe('fileName');
+    expect(
+      checkAnnouncedUpload({ kind: MediaKind.IMAGE, fileName: '사진.JPG', mimeType: 'image/jpeg', size: 10 * 1024 * 1024 }),
+    ).toBeNull();
+    expect(
+      checkAnnouncedUpload({ kind: MediaKind.VIDEO, fileName: 'v.mov', mimeType: 'video/quicktime', size: 200 * 1024 * 1024 }),
+    ).toBeNull();
+    expect(
+      checkAnnouncedUpload({ kind: MediaKind.VIDEO, fileName: 'v.mov', mimeType: 'video/quicktime', size: 200 * 1024 * 1024 + 1 })?.[0],
+    ).toBe('size');
+    expect(checkAnnouncedUpload({ kind: MediaKind.FILE, fileName: 'a\u0007.pdf', mimeType: 'application/pdf', size: 1 })?.[0]).toBe(
+      'fileName',
+    );
     expect(checkAnnouncedUpload({ kind: MediaKind.FILE, fileName: 'a.pdf', mimeType: 'image/jpeg', size: 1 })?.[0]).toBe('mimeType');
   });
 

@@ -51,9 +51,13 @@ describe('migration AddMessageChangeSeq on a table with messages (real PostgreSQ
     const seqs = rows.map((r) => BigInt(r.change_seq!));
     expect(seqs).toEqual([...seqs].sort((a, b) => (a < b ? -1 : 1))); // id order
     expect(new Set(seqs.map(String)).size).toBe(25);
-    const [col] = await Message.query(`SELECT is_nullable FROM information_schema.columns WHERE table_name = 'message' AND column_name = 'change_seq'`);
+    const [col] = await Message.query(
+      `SELECT is_nullable FROM information_schema.columns WHERE table_name = 'message' AND column_name = 'change_seq'`,
+    );
     expect(col.is_nullable).toBe('NO');
-    const [idx] = await Message.query(`SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'IDX_message_planet_change_seq'`);
+    const [idx] = await Message.query(
+      `SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'IDX_message_planet_change_seq'`,
+    );
     expect(idx.indisvalid).toBe(true);
     expect(await Message.query(`SELECT conname FROM pg_constraint WHERE conname = 'CHK_message_change_seq_not_null'`)).toEqual([]);
 

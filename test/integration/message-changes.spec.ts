@@ -70,7 +70,11 @@ describe('Message.findChanges: the change feed (real PostgreSQL)', () => {
 
   it('returns a new message, an edit of an old message and a delete after the cursor, each once, in change order', async () => {
     const planet = await newPlanet();
-    const [m1, m2, m3] = [await createMessage(planet, alice, '첫 메시지'), await createMessage(planet, bob, '둘째'), await createMessage(planet, alice, '셋째')];
+    const [m1, m2, m3] = [
+      await createMessage(planet, alice, '첫 메시지'),
+      await createMessage(planet, bob, '둘째'),
+      await createMessage(planet, alice, '셋째'),
+    ];
     const before = await Message.findChanges(planet.id, '0', 100);
     expect(ids(before.data)).toEqual([m1.id, m2.id, m3.id]);
     expectStrictlyIncreasing(seqs(before.data));
@@ -190,7 +194,10 @@ describe('Message.findChanges: the change feed (real PostgreSQL)', () => {
       await t2.commitTransaction();
       const afterT2 = await Message.findChanges(planet.id, afterT1.nextCursor, 100);
       expect(ids(afterT2.data)).toEqual([sent.message.id]);
-      expect((await Message.findChanges(planet.id, start, 100)).data.map((c) => c.message.content)).toEqual(['오래 걸린 수정', '새 메시지']);
+      expect((await Message.findChanges(planet.id, start, 100)).data.map((c) => c.message.content)).toEqual([
+        '오래 걸린 수정',
+        '새 메시지',
+      ]);
     });
 
     it('does not make writers of different planets wait for each other', async () => {
@@ -200,7 +207,9 @@ describe('Message.findChanges: the change feed (real PostgreSQL)', () => {
       await t2.startTransaction();
       let timer: NodeJS.Timeout | undefined;
       const blocked = new Promise<'blocked'>((resolve) => (timer = setTimeout(() => resolve('blocked'), 5000)));
-      const other = await Promise.race([Message.insertForMember(draft(p2.id, bob.user.id, '방 2'), t2.manager), blocked]).finally(() => clearTimeout(timer));
+      const other = await Promise.race([Message.insertForMember(draft(p2.id, bob.user.id, '방 2'), t2.manager), blocked]).finally(() =>
+        clearTimeout(timer),
+      );
       expect(other).toMatchObject({ kind: 'created' });
       await t2.commitTransaction();
       expect(ids((await Message.findChanges(p2.id, '0', 100)).data)).toHaveLength(1);
@@ -257,7 +266,15 @@ describe('Message.findChanges: the change feed (real PostgreSQL)', () => {
         const target = seed[Math.floor(next() * seed.length)];
         if (roll < 0.5) {
           const out = await Message.insertForMember(
-            { planetId: planet.id, senderId: bob.user.id, type: MessageType.TEXT, content: `w${w}-${i}`, replyToMessageId: null, attachments: [], clientId: null },
+            {
+              planetId: planet.id,
+              senderId: bob.user.id,
+              type: MessageType.TEXT,
+              content: `w${w}-${i}`,
+              replyToMessageId: null,
+              attachments: [],
+              clientId: null,
+            },
             r.manager,
           );
           if (out.kind === 'created') seed.push(out.message);
@@ -290,7 +307,9 @@ describe('Message.findChanges: the change feed (real PostgreSQL)', () => {
     expect(rows.length).toBeGreaterThan(10 + WRITERS * ROUNDS * 0.3);
     const stale = rows.filter((row) => {
       const got = latest.get(row.id);
-      return !got || got.changeSeq !== row.changeSeq || got.content !== row.content || (got.deletedAt === null) !== (row.deletedAt === null);
+      return (
+        !got || got.changeSeq !== row.changeSeq || got.content !== row.content || (got.deletedAt === null) !== (row.deletedAt === null)
+      );
     });
     expect(stale.map((r) => r.id)).toEqual([]); // every message's last change reached the reader
   });

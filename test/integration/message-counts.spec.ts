@@ -14,7 +14,15 @@ function countingRunner(db: SuiteDb): { runner: QueryRunner; count: () => number
 }
 
 async function post(planetId: number, senderId: number, content: string, replyTo: string | null = null): Promise<string> {
-  const out = await Message.insertForMember({ planetId, senderId, type: MessageType.TEXT, content, replyToMessageId: replyTo, attachments: [], clientId: null });
+  const out = await Message.insertForMember({
+    planetId,
+    senderId,
+    type: MessageType.TEXT,
+    content,
+    replyToMessageId: replyTo,
+    attachments: [],
+    clientId: null,
+  });
   if (out.kind !== 'created') throw new Error(out.kind);
   return out.message.id;
 }
@@ -35,7 +43,8 @@ describe('Message counts (findWithCounts, getReadCount, getReplyCount, findPlane
     members = await Promise.all(Array.from({ length: 5 }, () => createUser(db.env)));
     planetId = await planetWith(members[0], members.slice(1));
     ids = [];
-    for (let i = 0; i < 120; i++) ids.push(await post(planetId, members[i % 5].user.id, `메시지 ${i}`, i > 0 && i % 10 === 0 ? ids[0] : null));
+    for (let i = 0; i < 120; i++)
+      ids.push(await post(planetId, members[i % 5].user.id, `메시지 ${i}`, i > 0 && i % 10 === 0 ? ids[0] : null));
     await setWatermark(planetId, members[1].user.id, ids[59]);
     await setWatermark(planetId, members[2].user.id, ids[119]);
   });

@@ -23,7 +23,12 @@ describe('message factory', () => {
     const [first, second] = await createMessages(planet, host, 2, '부산에서 만나요');
     const reply = await createMessage(planet, guest, 'KTX 타고 갈게요', { replyTo: first });
     expect(BigInt(second.id)).toBeGreaterThan(BigInt(first.id));
-    expect(reply).toMatchObject({ planetId: planet.id, senderId: guest.user.id, replyToMessageId: first.id, searchableText: 'ktx 타고 갈게요' });
+    expect(reply).toMatchObject({
+      planetId: planet.id,
+      senderId: guest.user.id,
+      replyToMessageId: first.id,
+      searchableText: 'ktx 타고 갈게요',
+    });
   });
 
   it('refuses what the app would refuse', async () => {

@@ -116,7 +116,10 @@ describe('Planet statics (real PostgreSQL)', () => {
     it('tells travel members from outsiders and finds the planet membership', async () => {
       const travel = await createTravel(host, { visibility: TravelVisibility.PRIVATE });
       const planet = await createPlanet(travel, host);
-      expect(await Planet.findAccess(planet.id, host.user.id)).toMatchObject({ isTravelMember: true, membership: { role: PlanetRole.ADMIN } });
+      expect(await Planet.findAccess(planet.id, host.user.id)).toMatchObject({
+        isTravelMember: true,
+        membership: { role: PlanetRole.ADMIN },
+      });
       expect(await Planet.findAccess(planet.id, outsider.user.id)).toMatchObject({
         isTravelMember: false,
         membership: null,

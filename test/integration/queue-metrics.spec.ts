@@ -77,7 +77,15 @@ describe('job queue and Cloudflare series', () => {
   });
 
   it('names a Cloudflare outcome from the status or the error, from a fixed set', () => {
-    expect([200, 204, 400, 404, 429, 500, 503].map((s) => cloudflareOutcomeOf(s))).toEqual(['ok', 'ok', 'client_error', 'client_error', 'rate_limited', 'server_error', 'server_error']);
+    expect([200, 204, 400, 404, 429, 500, 503].map((s) => cloudflareOutcomeOf(s))).toEqual([
+      'ok',
+      'ok',
+      'client_error',
+      'client_error',
+      'rate_limited',
+      'server_error',
+      'server_error',
+    ]);
     expect(cloudflareOutcomeOf(undefined, Object.assign(new Error('t'), { name: 'TimeoutError' }))).toBe('timeout');
     expect(cloudflareOutcomeOf(undefined, Object.assign(new Error('c'), { code: 'ECONNRESET' }))).toBe('network_error');
   });

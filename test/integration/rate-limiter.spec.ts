@@ -11,7 +11,13 @@ describe('RateLimiter on real Redis', () => {
   const subject = () => uniqueName('rl');
 
   beforeAll(async () => {
-    const env = testEnv({ REDIS_KEY_PREFIX: `test:${uniqueName('ratelimiter')}:`, RATE_LIMIT_SEND: '3/3s', RATE_LIMIT_SEARCH: '2/60s', RATE_LIMIT_EDIT: '1/60s', RATE_LIMIT_READ: '7/60s' });
+    const env = testEnv({
+      REDIS_KEY_PREFIX: `test:${uniqueName('ratelimiter')}:`,
+      RATE_LIMIT_SEND: '3/3s',
+      RATE_LIMIT_SEARCH: '2/60s',
+      RATE_LIMIT_EDIT: '1/60s',
+      RATE_LIMIT_READ: '7/60s',
+    });
     redis = new RedisService(env);
     await redis.connect();
     limiter = new RateLimiter(env, redis);
@@ -29,7 +35,10 @@ describe('RateLimiter on real Redis', () => {
   it('allows a burst of count, then refuses with the wait until one more is allowed', async () => {
     const s = subject();
     for (let i = 0; i < 2; i++) await limiter.take([{ name: 'search', subject: s }]);
-    const err = await limiter.take([{ name: 'search', subject: s }]).then(() => undefined, (e: unknown) => e);
+    const err = await limiter.take([{ name: 'search', subject: s }]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(AppException);
     expect(err).toMatchObject({ code: ErrorCode.RATE_LIMITED, retryAfterSeconds: 30, message: 'Too many searches: try again in 30 s' });
   });
@@ -53,7 +62,12 @@ describe('RateLimiter on real Redis', () => {
     const a = subject();
     const b = subject();
     await limiter.take([{ name: 'edit', subject: b }]);
-    expect(await limiter.allows([{ name: 'search', subject: a }, { name: 'edit', subject: b }])).toBe(false);
+    expect(
+      await limiter.allows([
+        { name: 'search', subject: a },
+        { name: 'edit', subject: b },
+      ]),
+    ).toBe(false);
     // The refused check took nothing from `a`: both of its searches are still there.
     expect(await limiter.allows([{ name: 'search', subject: a }])).toBe(true);
     expect(await limiter.allows([{ name: 'search', subject: a }])).toBe(true);

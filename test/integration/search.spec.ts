@@ -28,7 +28,19 @@ const QUERIES: Record<string, string[]> = {
   mixedScript: ['KTX타고', 'ktx예매', 'lobby에서', 'JR패스', '도쿄タワー', 'iPhone15', 'busan-trip', '東京 여행', 'ｆｕｌｌ'],
   multiTerm: ['데비안 패키지', '부산 여행', 'stable 배포판', 'bus 부산', '설치 커널 버전', '부 산', 'the ferry busan', '여행 일정'],
   noHit: ['뷁뷁', 'zzqxv', '부산 zzqxv', '여행뷁', 'ㅎㅎㅎ없음'],
-  oddInput: ['"부산"', "busan'", '&|!부산', '(여행)', '부\u200b산', '😆여행', 'e\u0301', '부산:*', "'; DROP TABLE message; --", '\\\\ 메시지', 'ㅋㅋ'],
+  oddInput: [
+    '"부산"',
+    "busan'",
+    '&|!부산',
+    '(여행)',
+    '부\u200b산',
+    '😆여행',
+    'e\u0301',
+    '부산:*',
+    "'; DROP TABLE message; --",
+    '\\\\ 메시지',
+    'ㅋㅋ',
+  ],
 };
 
 let db: SuiteDb;
@@ -60,7 +72,13 @@ async function world(): Promise<void> {
     await planet(travelA.id, 'gone'),
     await planet(travelB.id, 'other'),
   ];
-  const status = [MembershipStatus.ACTIVE, MembershipStatus.ACTIVE, MembershipStatus.LEFT, MembershipStatus.BANNED, MembershipStatus.ACTIVE];
+  const status = [
+    MembershipStatus.ACTIVE,
+    MembershipStatus.ACTIVE,
+    MembershipStatus.LEFT,
+    MembershipStatus.BANNED,
+    MembershipStatus.ACTIVE,
+  ];
   await PlanetUser.save(status.map((s, i) => PlanetUser.create({ planetId: planets[i].id, userId: me.user.id, status: s })));
   await PlanetUser.save(planets.map((p) => PlanetUser.create({ planetId: p.id, userId: other.user.id })));
   await Planet.softRemove(planets[4]);
@@ -86,15 +104,29 @@ async function world(): Promise<void> {
 
 const dto = (query: string, extra: Partial<SearchDto> = {}): SearchDto => Object.assign(new SearchDto(), { query, ...extra });
 /** Message.search as the API answers it (records mapped by toSearchResponse, as MessageService does). */
-const searchAs = async (user: { id: number; email: string }, d: SearchDto): Promise<SearchResponseDto> => toSearchResponse(await Message.search(user, d));
+const searchAs = async (user: { id: number; email: string }, d: SearchDto): Promise<SearchResponseDto> =>
+  toSearchResponse(await Message.search(user, d));
 
 /** Every id of a search, following nextCursor to the end. */
-async function allIds(user: UserFixture, query: string, sort: 'recent' | 'relevance', extra: Partial<SearchDto> = {}, tuning: SearchTuning = {}): Promise<{ ids: string[]; first: SearchResponseDto }> {
+async function allIds(
+  user: UserFixture,
+  query: string,
+  sort: 'recent' | 'relevance',
+  extra: Partial<SearchDto> = {},
+  tuning: SearchTuning = {},
+): Promise<{ ids: string[]; first: SearchResponseDto }> {
   const ids: string[] = [];
   let first: SearchResponseDto | undefined;
   let cursor: string | undefined;
   for (let page = 0; page < 100; page++) {
-    const res = toSearchResponse(await searchMessages(Message.managerOf(), { id: user.user.id, email: user.user.email }, dto(query, { limit: 50, sort, cursor, ...extra }), tuning));
+    const res = toSearchResponse(
+      await searchMessages(
+        Message.managerOf(),
+        { id: user.user.id, email: user.user.email },
+        dto(query, { limit: 50, sort, cursor, ...extra }),
+        tuning,
+      ),
+    );
     first ??= res;
     ids.push(...res.data.map((h) => h.id));
     if (!res.hasMore) break;
@@ -156,7 +188,9 @@ describe('Message.search against the in-memory oracle (real Korean corpus)', () 
 
   it('has dozens of queries with hits in every hit class', () => {
     for (const kind of ['twoSyllable', 'longer', 'particles', 'englishPrefix', 'mixedScript', 'multiTerm']) {
-      expect(QUERIES[kind].filter((q) => oracleSearch(rows, visible, q).size > 0).length).toBeGreaterThanOrEqual(Math.ceil(QUERIES[kind].length / 2));
+      expect(QUERIES[kind].filter((q) => oracleSearch(rows, visible, q).size > 0).length).toBeGreaterThanOrEqual(
+        Math.ceil(QUERIES[kind].length / 2),
+      );
     }
     expect(Object.values(QUERIES).flat().length).toBeGreaterThanOrEqual(60);
   });
@@ -200,7 +234,8 @@ describe('Message.search against the in-memory oracle (real Korean corpus)', () 
 });
 
 describe('Message.search permissions', () => {
-  const as = (u: UserFixture, query: string, extra: Partial<SearchDto> = {}) => searchAs({ id: u.user.id, email: u.user.email }, dto(query, extra));
+  const as = (u: UserFixture, query: string, extra: Partial<SearchDto> = {}) =>
+    searchAs({ id: u.user.id, email: u.user.email }, dto(query, extra));
 
   it('never returns messages of LEFT, BANNED or deleted planets, other travels, or deleted messages', async () => {
     const { ids } = await allIds(me, '데비', 'recent');
@@ -253,7 +288,9 @@ describe('search vector maintenance', () => {
     try {
       await migration.down(qr);
       expect(await qr.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'IDX_message_search'`)).toHaveLength(0);
-      expect(await qr.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'message' AND column_name = 'search_vector'`)).toHaveLength(0);
+      expect(
+        await qr.query(`SELECT 1 FROM information_schema.columns WHERE table_name = 'message' AND column_name = 'search_vector'`),
+      ).toHaveLength(0);
       // a row written by an older app version, without searchable_text
       await qr.query(`INSERT INTO message (planet_id, sender_id, content, attachments) VALUES ($1, $2, $3, $4)`, [
         planets[0].id,
@@ -265,7 +302,9 @@ describe('search vector maintenance', () => {
       const [old] = await qr.query(`SELECT searchable_text FROM message WHERE content = '옛날 메시지 ＢＵＳＡＮ'`);
       expect(old.searchable_text).toBe('옛날 메시지 busan 예전파일.txt');
       expect(await qr.query(`SELECT 1 FROM message WHERE search_vector IS NULL`)).toHaveLength(0);
-      const [idx] = await qr.query(`SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'IDX_message_search'`);
+      const [idx] = await qr.query(
+        `SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'IDX_message_search'`,
+      );
       expect(idx.indisvalid).toBe(true);
       expect((await searchAs({ id: me.user.id, email: me.user.email }, dto('예전파', { sort: 'recent' }))).total).toBe(1);
     } finally {

@@ -22,7 +22,9 @@ describe('demo seed (scripts/seed.ts)', () => {
     const tables = ['user', 'profile', 'travel', 'travel_user', 'planet', 'planet_user', 'message', 'message_read_receipt'];
     const snapshot = async () =>
       Object.fromEntries(
-        await Promise.all(tables.map(async (t) => [t, Number((await db.dataSource.query(`SELECT count(*) AS n FROM "${t}"`))[0].n)] as const)),
+        await Promise.all(
+          tables.map(async (t) => [t, Number((await db.dataSource.query(`SELECT count(*) AS n FROM "${t}"`))[0].n)] as const),
+        ),
       );
     const before = await snapshot();
 

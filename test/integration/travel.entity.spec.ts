@@ -16,7 +16,10 @@ describe('Travel statics (real PostgreSQL)', () => {
   let bob: UserFixture;
 
   const activeCount = async (travelId: number): Promise<number> => {
-    const [{ n }] = await db.dataSource.query<{ n: number }[]>("SELECT count(*)::int AS n FROM travel_user WHERE travel_id = $1 AND status = 'ACTIVE'", [travelId]);
+    const [{ n }] = await db.dataSource.query<{ n: number }[]>(
+      "SELECT count(*)::int AS n FROM travel_user WHERE travel_id = $1 AND status = 'ACTIVE'",
+      [travelId],
+    );
     return n;
   };
   const member = (outcome: TravelMembershipOutcome): TravelMembershipChange => {
@@ -35,16 +38,33 @@ describe('Travel statics (real PostgreSQL)', () => {
 
   describe('createWithHost', () => {
     it('creates the travel with the creator as its ACTIVE HOST and participantCount 1', async () => {
-      const { travel, membership } = await Travel.createWithHost(host.user.id, { title: '제주 한 달 살기', visibility: TravelVisibility.PRIVATE, startDate: '2025-07-01', endDate: '2025-07-31' });
+      const { travel, membership } = await Travel.createWithHost(host.user.id, {
+        title: '제주 한 달 살기',
+        visibility: TravelVisibility.PRIVATE,
+        startDate: '2025-07-01',
+        endDate: '2025-07-31',
+      });
       expect(travel.participantCount).toBe(1);
-      expect(membership).toMatchObject({ travelId: travel.id, userId: host.user.id, role: TravelRole.HOST, status: MembershipStatus.ACTIVE });
+      expect(membership).toMatchObject({
+        travelId: travel.id,
+        userId: host.user.id,
+        role: TravelRole.HOST,
+        status: MembershipStatus.ACTIVE,
+      });
       expect((await stored(travel.id)).startDate).toBe('2025-07-01');
       expect(await activeCount(travel.id)).toBe(1);
     });
 
     it('refuses an endDate before the startDate naming endDate, and writes nothing', async () => {
       const before = await Travel.count({ withDeleted: true });
-      const err = await appError(Travel.createWithHost(host.user.id, { title: 'x', visibility: TravelVisibility.PUBLIC, startDate: '2025-07-10', endDate: '2025-07-01' }));
+      const err = await appError(
+        Travel.createWithHost(host.user.id, {
+          title: 'x',
+          visibility: TravelVisibility.PUBLIC,
+          startDate: '2025-07-10',
+          endDate: '2025-07-01',
+        }),
+      );
       expect(err.status).toBe(400);
       expect(err.details).toEqual([{ field: 'endDate', problem: expect.any(String) }]);
       expect(await Travel.count({ withDeleted: true })).toBe(before);
@@ -76,7 +96,12 @@ describe('Travel statics (real PostgreSQL)', () => {
     it('adds a MEMBER to a PUBLIC travel and counts them', async () => {
       const travel = await createTravel(host);
       const change = await Travel.join(travel.id, alice.user.id);
-      expect(change).toMatchObject({ kind: 'member', changed: true, participantCount: 2, membership: { role: TravelRole.MEMBER, status: MembershipStatus.ACTIVE } });
+      expect(change).toMatchObject({
+        kind: 'member',
+        changed: true,
+        participantCount: 2,
+        membership: { role: TravelRole.MEMBER, status: MembershipStatus.ACTIVE },
+      });
       expect((await stored(travel.id)).participantCount).toBe(2);
     });
 
@@ -229,7 +254,12 @@ describe('Travel statics (real PostgreSQL)', () => {
       const planet = await createPlanet(travel, host);
       await joinPlanet(planet, alice);
       const ended = await Travel.softDeleteWithPlanets(travel.id);
-      expect(ended).toEqual(expect.arrayContaining([{ planetId: planet.id, userId: host.user.id }, { planetId: planet.id, userId: alice.user.id }]));
+      expect(ended).toEqual(
+        expect.arrayContaining([
+          { planetId: planet.id, userId: host.user.id },
+          { planetId: planet.id, userId: alice.user.id },
+        ]),
+      );
       expect(await Planet.findOneBy({ id: planet.id })).toBeNull();
       expect((await stored(travel.id)).deletedAt).not.toBeNull();
     });

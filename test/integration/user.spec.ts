@@ -54,6 +54,8 @@ describe('User statics (explicit loading, seed Phase 4)', () => {
 
   it('keeps email unique whatever its case, at the database level', async () => {
     await createUser(db.env, { email: 'case@example.com' });
-    await expect(db.dataSource.query(`INSERT INTO "user" (email, password_hash) VALUES ('CASE@example.com', 'x')`)).rejects.toThrow(/UQ_user_email_lower/);
+    await expect(db.dataSource.query(`INSERT INTO "user" (email, password_hash) VALUES ('CASE@example.com', 'x')`)).rejects.toThrow(
+      /UQ_user_email_lower/,
+    );
   });
 });

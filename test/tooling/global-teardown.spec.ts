@@ -12,7 +12,13 @@ const PASSWORD = 'teardown-secret';
 /** The shared server's binaries (initdb, pg_ctl), as it reports them. */
 async function binDir(): Promise<string> {
   const env = testEnv();
-  const client = new Client({ host: env.DATABASE_HOST, port: env.DATABASE_PORT, user: env.DATABASE_USER, password: env.DATABASE_PASSWORD || undefined, database: 'postgres' });
+  const client = new Client({
+    host: env.DATABASE_HOST,
+    port: env.DATABASE_PORT,
+    user: env.DATABASE_USER,
+    password: env.DATABASE_PASSWORD || undefined,
+    database: 'postgres',
+  });
   await client.connect();
   try {
     return (await client.query<{ setting: string }>("SELECT setting FROM pg_config WHERE name = 'BINDIR'")).rows[0].setting;
@@ -43,8 +49,26 @@ describe('global teardown on a password-protected PostgreSQL', () => {
     chmodSync(dir, 0o700);
     execFileSync('chown', ['-R', 'postgres', dir]);
     chownSync(pwfile, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), 0);
-    asPostgres(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=scram-sha-256', `--pwfile=${pwfile}`, '-E', 'UTF8']);
-    asPostgres(join(bin, 'pg_ctl'), ['-D', join(dir, 'data'), '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']);
+    asPostgres(join(bin, 'initdb'), [
+      '-D',
+      join(dir, 'data'),
+      '-U',
+      'postgres',
+      '--auth=scram-sha-256',
+      `--pwfile=${pwfile}`,
+      '-E',
+      'UTF8',
+    ]);
+    asPostgres(join(bin, 'pg_ctl'), [
+      '-D',
+      join(dir, 'data'),
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      '-o',
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+      'start',
+    ]);
     started = true;
   }, 120_000);
   afterAll(() => {
@@ -74,12 +98,18 @@ describe('global teardown on a password-protected PostgreSQL', () => {
       try {
         await globalTeardown();
       } finally {
-        for (const [key, value] of [['DATABASE_PORT', saved.port], ['DATABASE_PASSWORD', saved.password], ['DATABASE_HOST', saved.host]] as const) {
+        for (const [key, value] of [
+          ['DATABASE_PORT', saved.port],
+          ['DATABASE_PASSWORD', saved.password],
+          ['DATABASE_HOST', saved.host],
+        ] as const) {
           if (value === undefined) delete process.env[key];
           else process.env[key] = value;
         }
       }
-      const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname = ANY($1)', [[leftover, unrelated]]);
+      const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname = ANY($1)', [
+        [leftover, unrelated],
+      ]);
       expect(rows.map((r) => r.datname)).toEqual([unrelated]);
     } finally {
       await admin.end();

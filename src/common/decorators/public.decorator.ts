@@ -8,4 +8,5 @@ export const IS_PUBLIC = 'connecto:isPublic';
  * Marks a route that needs no token (auth, health, docs). Everything else is behind AuthGuard.
  * The same mark gives the route `security: []` in the OpenAPI document, so docs and guard agree.
  */
-export const Public = (): MethodDecorator & ClassDecorator => applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension(PUBLIC_OPERATION, true));
+export const Public = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(IS_PUBLIC, true), ApiExtension(PUBLIC_OPERATION, true));

@@ -69,16 +69,21 @@ function toErrorBodyOf(exception: unknown): { body: ErrorBody; retryAfter?: numb
   });
 
   // An AppException thrown inside Express middleware (the body parser's verify) reaches Nest wrapped.
-  if (exception instanceof HttpException && exception.cause instanceof Error && exception.cause.cause instanceof AppException) exception = exception.cause.cause;
+  if (exception instanceof HttpException && exception.cause instanceof Error && exception.cause.cause instanceof AppException)
+    exception = exception.cause.cause;
   if (exception instanceof AppException) {
-    return { body: make(exception.status, exception.message, exception.details), retryAfter: exception.retryAfterSeconds, unexpected: false };
+    return {
+      body: make(exception.status, exception.message, exception.details),
+      retryAfter: exception.retryAfterSeconds,
+      unexpected: false,
+    };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const res = exception.getResponse();
     let message = exception.message;
     if (typeof res === 'object' && res !== null && 'message' in res) {
-      const m = (res).message;
+      const m = res.message;
       message = Array.isArray(m) ? m.join('; ') : String(m);
     }
     // body-parser errors reach Nest as HttpExceptions with these messages.
@@ -88,7 +93,12 @@ function toErrorBodyOf(exception: unknown): { body: ErrorBody; retryAfter?: numb
   const typeErr = exception as { type?: string; status?: number; statusCode?: number };
   if (typeErr && typeof typeErr === 'object' && typeof typeErr.type === 'string' && typeErr.type.startsWith('entity.')) {
     const status = typeErr.status ?? typeErr.statusCode ?? 400;
-    const message = typeErr.type === 'entity.parse.failed' ? 'Malformed JSON body' : typeErr.type === 'entity.too.large' ? 'Request body too large' : 'Unreadable request body';
+    const message =
+      typeErr.type === 'entity.parse.failed'
+        ? 'Malformed JSON body'
+        : typeErr.type === 'entity.too.large'
+          ? 'Request body too large'
+          : 'Unreadable request body';
     return { body: make(status, message), unexpected: false };
   }
   if (exception instanceof QueryFailedError) {
@@ -100,10 +110,18 @@ function toErrorBodyOf(exception: unknown): { body: ErrorBody; retryAfter?: numb
   const trouble = databaseTrouble(exception);
   if (trouble) {
     logTrouble(trouble, exception);
-    return { body: make(HttpStatus.SERVICE_UNAVAILABLE, TROUBLE_MESSAGE[trouble]), retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS, unexpected: false };
+    return {
+      body: make(HttpStatus.SERVICE_UNAVAILABLE, TROUBLE_MESSAGE[trouble]),
+      retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS,
+      unexpected: false,
+    };
   }
   if (isRedisUnavailable(exception)) {
-    return { body: make(HttpStatus.SERVICE_UNAVAILABLE, 'A backing service is unavailable: try again shortly'), retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS, unexpected: false };
+    return {
+      body: make(HttpStatus.SERVICE_UNAVAILABLE, 'A backing service is unavailable: try again shortly'),
+      retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS,
+      unexpected: false,
+    };
   }
   return { body: make(HttpStatus.INTERNAL_SERVER_ERROR, 'Internal server error'), unexpected: true };
 }

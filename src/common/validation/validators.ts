@@ -117,7 +117,9 @@ export function IsEmailAddress(options?: ValidationOptions): PropertyDecorator {
  * class-transformer's `@Type(() => Number)` would turn all of those into numbers.
  */
 export const ToInt = (): PropertyDecorator =>
-  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^-?(0|[1-9][0-9]{0,15})$/.test(value) ? Number(value) : value));
+  Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && /^-?(0|[1-9][0-9]{0,15})$/.test(value) ? Number(value) : value,
+  );
 
 const INT8_MAX = 9223372036854775807n;
 
@@ -127,7 +129,10 @@ export function isBigId(value: unknown): value is string {
 }
 
 export function IsBigId(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy({ name: 'isBigId', validator: { validate: isBigId, defaultMessage: () => '$property must be a positive integer id' } }, options);
+  return ValidateBy(
+    { name: 'isBigId', validator: { validate: isBigId, defaultMessage: () => '$property must be a positive integer id' } },
+    options,
+  );
 }
 
 /** bcrypt reads only the first 72 bytes of a password: longer ones are refused at register and at login alike. */
@@ -148,4 +153,5 @@ export function MaxUtf8Bytes(max: number, options?: ValidationOptions): Property
 }
 
 /** Trims strings; leaves anything else for the type validators to refuse. */
-export const Trim = (): PropertyDecorator => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+export const Trim = (): PropertyDecorator =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));

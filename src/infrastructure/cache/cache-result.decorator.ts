@@ -28,7 +28,10 @@ export interface CacheResultOptions<A extends AnyArgs = AnyArgs> {
  * part of the key: on service methods, pass everything the result depends on as arguments.
  * With no cache registered (CLI scripts, seed) or CACHE_ENABLED=false, the method simply runs.
  */
-export function CacheResult<A extends AnyArgs = AnyArgs>(ttlSeconds: number, options: string | CacheResultOptions<A> = {}): MethodDecorator {
+export function CacheResult<A extends AnyArgs = AnyArgs>(
+  ttlSeconds: number,
+  options: string | CacheResultOptions<A> = {},
+): MethodDecorator {
   const o: CacheResultOptions<A> = typeof options === 'string' ? { namespace: options } : options;
   return (target, propertyKey, descriptor: PropertyDescriptor) => {
     const original = descriptor.value as (...args: A) => Promise<unknown>;

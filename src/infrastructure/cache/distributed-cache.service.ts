@@ -23,7 +23,17 @@ export interface CacheStats {
   invalidations: number;
 }
 
-const emptyStats = (): CacheStats => ({ hits: 0, l1Hits: 0, l2Hits: 0, graceHits: 0, misses: 0, loads: 0, loadMs: 0, errors: 0, invalidations: 0 });
+const emptyStats = (): CacheStats => ({
+  hits: 0,
+  l1Hits: 0,
+  l2Hits: 0,
+  graceHits: 0,
+  misses: 0,
+  loads: 0,
+  loadMs: 0,
+  errors: 0,
+  invalidations: 0,
+});
 
 export interface CacheOptions {
   /** Time to live of the entry, in seconds (±10 % jitter is applied). */
@@ -166,7 +176,9 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
       await sub.connect();
       await sub.subscribe(this.channel);
     } catch (err) {
-      this.logger.warn(`cache bus not connected (${(err as Error).message}): L1 serves entries for at most ${this.outageTtlMs} ms until it is`);
+      this.logger.warn(
+        `cache bus not connected (${(err as Error).message}): L1 serves entries for at most ${this.outageTtlMs} ms until it is`,
+      );
     }
   }
 
@@ -304,7 +316,10 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
   private async invalidateInRedis(tags: string[]): Promise<boolean> {
     try {
       const keys = [...tags.map((t) => this.versionKey(t)), ...tags.map((t) => this.tagSetKey(t))];
-      await this.bounded(this.redis.client.eval(INVALIDATE, keys.length, ...keys, tags.length, TAG_VERSION_TTL_MS), INVALIDATION_TIMEOUT_FACTOR);
+      await this.bounded(
+        this.redis.client.eval(INVALIDATE, keys.length, ...keys, tags.length, TAG_VERSION_TTL_MS),
+        INVALIDATION_TIMEOUT_FACTOR,
+      );
       await this.bounded(this.redis.client.publish(this.channel, JSON.stringify({ o: this.nodeId, t: tags })), INVALIDATION_TIMEOUT_FACTOR);
       return true;
     } catch (err) {
@@ -362,9 +377,17 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
       if (versions) {
         const envelope: L2Envelope = { t: text, exp, graceUntil };
         const keys = [this.entryKey(fk), ...tags.map((t) => this.versionKey(t)), ...tags.map((t) => this.tagSetKey(t))];
-        await this.bounded(this.redis.client.eval(SET_IF_CURRENT, keys.length, ...keys, JSON.stringify(envelope), graceUntil - now, tags.length, ...versions)).catch((err: unknown) =>
-          this.error(namespace, 'write', err),
-        );
+        await this.bounded(
+          this.redis.client.eval(
+            SET_IF_CURRENT,
+            keys.length,
+            ...keys,
+            JSON.stringify(envelope),
+            graceUntil - now,
+            tags.length,
+            ...versions,
+          ),
+        ).catch((err: unknown) => this.error(namespace, 'write', err));
       }
       return text;
     })();
@@ -449,7 +472,9 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
         this.clearL1();
         this.logger.log('cache uses Redis again (L1 cleared, the bus is back)');
       } else {
-        this.logger.warn(`Redis or the cache bus is unavailable: reads go to the database, L1 entries are served for at most ${this.outageTtlMs} ms`);
+        this.logger.warn(
+          `Redis or the cache bus is unavailable: reads go to the database, L1 entries are served for at most ${this.outageTtlMs} ms`,
+        );
       }
     }
     return up;
@@ -495,7 +520,9 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
     const now = Date.now();
     if (now - this.lastErrorLog > 60_000) {
       this.lastErrorLog = now;
-      this.logger.warn(`cache ${what} failed for ${namespace}: ${(err as Error).message} (further failures within a minute are counted, not logged)`);
+      this.logger.warn(
+        `cache ${what} failed for ${namespace}: ${(err as Error).message} (further failures within a minute are counted, not logged)`,
+      );
     }
   }
 

@@ -57,7 +57,9 @@ export function boundedPool(acquireTimeoutMillis: number): typeof pg.Pool {
     override connect(callback: Callback): void;
     override connect(callback?: Callback): Promise<pg.PoolClient> | void {
       if (!callback) {
-        return new Promise<pg.PoolClient>((resolve, reject) => this.connect((err, client) => (err ? reject(err) : resolve(client as pg.PoolClient))));
+        return new Promise<pg.PoolClient>((resolve, reject) =>
+          this.connect((err, client) => (err ? reject(err) : resolve(client as pg.PoolClient))),
+        );
       }
       if (!acquireTimeoutMillis) return super.connect(callback as never);
       let settled = false;

@@ -17,7 +17,18 @@ function troubleOfSqlState(code: string): DatabaseTrouble | undefined {
 }
 
 /** Socket-level errno codes of a connection that could not be opened or died. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
 
 /** Messages of node-postgres, pg-pool and TypeORM for a server that is gone, slow or being closed. */
 const MESSAGES: [RegExp, DatabaseTrouble][] = [

@@ -19,10 +19,14 @@ export async function openDataSource(env: EnvironmentVariables): Promise<DataSou
   } catch (err) {
     const e = err as { code?: string; message?: string };
     if (e.code === '3D000') {
-      throw new BootError(`PostgreSQL at ${where} has no database "${env.DATABASE_NAME}": create it and the schema with \`npm run db:prepare\``);
+      throw new BootError(
+        `PostgreSQL at ${where} has no database "${env.DATABASE_NAME}": create it and the schema with \`npm run db:prepare\``,
+      );
     }
     if (e.code === '28P01' || e.code === '28000') {
-      throw new BootError(`PostgreSQL at ${where} refused user "${env.DATABASE_USER}": ${e.message}; check DATABASE_USER / DATABASE_PASSWORD`);
+      throw new BootError(
+        `PostgreSQL at ${where} refused user "${env.DATABASE_USER}": ${e.message}; check DATABASE_USER / DATABASE_PASSWORD`,
+      );
     }
     throw new BootError(`PostgreSQL is not reachable at ${where} (${e.code ?? e.message ?? String(err)}): ${HOW_TO_START.postgres}`);
   }

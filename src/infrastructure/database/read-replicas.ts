@@ -1,4 +1,14 @@
-import { CallHandler, ExecutionContext, Global, Injectable, Logger, Module, NestInterceptor, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Global,
+  Injectable,
+  Logger,
+  Module,
+  NestInterceptor,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { from, mergeMap, Observable } from 'rxjs';
 import type pg from 'pg';
@@ -91,7 +101,9 @@ export class ReadReplicas implements OnModuleInit, OnApplicationShutdown {
         pool.connect((err, client, release) => (err ? fail(err) : ok([client, release])));
       });
     };
-    this.logger.log(`${this.states.length} read replica(s): ${this.states.map((s) => s.name).join(', ')}; max lag ${this.env.DATABASE_REPLICA_MAX_LAG_MS} ms`);
+    this.logger.log(
+      `${this.states.length} read replica(s): ${this.states.map((s) => s.name).join(', ')}; max lag ${this.env.DATABASE_REPLICA_MAX_LAG_MS} ms`,
+    );
     const tick = () => {
       void this.check().finally(() => {
         if (this.timer) this.timer = setTimeout(tick, this.env.DATABASE_REPLICA_CHECK_INTERVAL_MS).unref();
@@ -160,7 +172,12 @@ export class ReadReplicas implements OnModuleInit, OnApplicationShutdown {
   /** Replica health for /health and tests: lag bound in force and how fresh each replica is. */
   status(): { name: string; up: boolean; stalenessMs: number | null; serving: boolean }[] {
     const healthy = new Set(this.healthyIndexes());
-    return this.states.map((s, i) => ({ name: s.name, up: s.up, stalenessMs: s.freshAt ? Date.now() - s.freshAt : null, serving: healthy.has(i) }));
+    return this.states.map((s, i) => ({
+      name: s.name,
+      up: s.up,
+      stalenessMs: s.freshAt ? Date.now() - s.freshAt : null,
+      serving: healthy.has(i),
+    }));
   }
 
   /** Remembers (on every node, through Redis) that `userId` just wrote: their reads stay on the primary for writeWindowMs. */
@@ -266,7 +283,11 @@ export class WriteMarkInterceptor implements NestInterceptor {
 @Global()
 @Module({
   providers: [
-    { provide: ReadReplicas, inject: [DataSource, RedisService, EnvironmentVariables], useFactory: (ds: DataSource, redis: RedisService, env: EnvironmentVariables) => new ReadReplicas(ds, redis, env) },
+    {
+      provide: ReadReplicas,
+      inject: [DataSource, RedisService, EnvironmentVariables],
+      useFactory: (ds: DataSource, redis: RedisService, env: EnvironmentVariables) => new ReadReplicas(ds, redis, env),
+    },
     { provide: APP_INTERCEPTOR, useClass: WriteMarkInterceptor },
   ],
   exports: [ReadReplicas],

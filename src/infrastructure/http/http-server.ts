@@ -74,7 +74,12 @@ export function jsonDepthVerifier(maxDepth: number) {
     if (!rawJsonTooDeep(buf, maxDepth)) return;
     const refusal = AppException.badRequest('body', `is nested deeper than ${maxDepth} levels`);
     // Shaped as an http-errors error, so Express and Nest hand it on as a 400; the filter answers with its cause.
-    throw Object.assign(new Error(refusal.message, { cause: refusal }), { status: 400, statusCode: 400, expose: true, type: 'entity.too.deep' });
+    throw Object.assign(new Error(refusal.message, { cause: refusal }), {
+      status: 400,
+      statusCode: 400,
+      expose: true,
+      type: 'entity.too.deep',
+    });
   };
 }
 

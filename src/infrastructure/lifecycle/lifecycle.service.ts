@@ -74,7 +74,8 @@ export class LifecycleService {
     const httpLeft = this.http?.pending ?? 0;
     const socketAcksLeft = this.sockets?.pending ?? 0;
     const ms = Date.now() - started;
-    if (!drained) this.logger.warn(`drain timeout: ${httpLeft} HTTP requests and ${socketAcksLeft} socket acks still pending; closing anyway`);
+    if (!drained)
+      this.logger.warn(`drain timeout: ${httpLeft} HTTP requests and ${socketAcksLeft} socket acks still pending; closing anyway`);
 
     const grace = noticeAt + Math.min(SOCKET_NOTICE_GRACE_MS, opts.timeoutMs) - Date.now();
     if (grace > 0) await sleep(grace);

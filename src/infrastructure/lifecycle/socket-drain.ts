@@ -34,7 +34,12 @@ export class SocketDrain {
         if (this.announced) {
           (ack as (res: unknown) => void)({
             ok: false,
-            error: { statusCode: 503, error: 'Service Unavailable', message: 'Server is shutting down: reconnect and retry', retryAfter: 0 },
+            error: {
+              statusCode: 503,
+              error: 'Service Unavailable',
+              message: 'Server is shutting down: reconnect and retry',
+              retryAfter: 0,
+            },
           });
           return;
         }

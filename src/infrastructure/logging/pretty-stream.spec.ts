@@ -13,7 +13,10 @@ function fakeStdout(isTTY = false): NodeJS.WriteStream & { text: string } {
 describe('dev log lines', () => {
   it('prints one readable line per request, from the real pino-http middleware', async () => {
     const out = fakeStdout();
-    const logger = pino({ level: 'info', base: { service: 'connecto-api' }, timestamp: pino.stdTimeFunctions.isoTime }, prettyDestination(out));
+    const logger = pino(
+      { level: 'info', base: { service: 'connecto-api' }, timestamp: pino.stdTimeFunctions.isoTime },
+      prettyDestination(out),
+    );
     const log = requestLogger(logger);
     const server = createServer((req, res) => {
       log(req, res);
@@ -29,8 +32,18 @@ describe('dev log lines', () => {
   });
 
   it('shows context, extra fields and the stack of an error; colours only on a terminal', () => {
-    const line = JSON.stringify({ level: 50, time: '2026-12-02T06:30:12.345Z', service: 'connecto-api', context: 'Exceptions', msg: 'GET /x failed', trace: 'Error: boom\n    at f (a.ts:1:1)', planetId: 7 });
-    expect(formatPrettyLine(line, false)).toBe('06:30:12.345 ERROR [Exceptions] GET /x failed  planetId=7\n    Error: boom\n        at f (a.ts:1:1)\n');
+    const line = JSON.stringify({
+      level: 50,
+      time: '2026-12-02T06:30:12.345Z',
+      service: 'connecto-api',
+      context: 'Exceptions',
+      msg: 'GET /x failed',
+      trace: 'Error: boom\n    at f (a.ts:1:1)',
+      planetId: 7,
+    });
+    expect(formatPrettyLine(line, false)).toBe(
+      '06:30:12.345 ERROR [Exceptions] GET /x failed  planetId=7\n    Error: boom\n        at f (a.ts:1:1)\n',
+    );
     expect(formatPrettyLine(line, true)).toContain('\u001b[31mERROR\u001b[0m');
     expect(formatPrettyLine('not json', false)).toBe('not json\n');
   });

@@ -4,7 +4,21 @@ import { STATUS_CODES } from 'node:http';
 const LEVELS: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO ', 40: 'WARN ', 50: 'ERROR', 60: 'FATAL' };
 const COLORS: Record<number, string> = { 10: '90', 20: '36', 30: '32', 40: '33', 50: '31', 60: '35' };
 /** Fields every line has or that the line shows in its own place. */
-const SHOWN = new Set(['level', 'time', 'pid', 'hostname', 'service', 'msg', 'context', 'req', 'res', 'responseTime', 'userId', 'err', 'trace']);
+const SHOWN = new Set([
+  'level',
+  'time',
+  'pid',
+  'hostname',
+  'service',
+  'msg',
+  'context',
+  'req',
+  'res',
+  'responseTime',
+  'userId',
+  'err',
+  'trace',
+]);
 
 interface Line {
   level: number;
@@ -42,7 +56,9 @@ export function formatPrettyLine(json: string, color: boolean): string {
     const statusText = paint(status >= 500 ? '31' : status >= 400 ? '33' : '32', `${status} ${STATUS_CODES[status] ?? ''}`.trim());
     const ms = line.responseTime === undefined ? '' : ` ${Math.round(line.responseTime)} ms`;
     text = `${line.req.method} ${line.req.url} → ${statusText}${ms}`;
-    const tags = [line.userId === undefined ? '' : `user=${line.userId}`, line.req.id ? `req=${line.req.id.slice(0, 8)}` : ''].filter(Boolean).join(' ');
+    const tags = [line.userId === undefined ? '' : `user=${line.userId}`, line.req.id ? `req=${line.req.id.slice(0, 8)}` : '']
+      .filter(Boolean)
+      .join(' ');
     if (tags) text += `  ${paint('90', tags)}`;
   } else {
     text = `${line.context ? `${paint('90', `[${line.context}]`)} ` : ''}${line.msg ?? ''}`;
@@ -55,7 +71,11 @@ export function formatPrettyLine(json: string, color: boolean): string {
   // A request line's err is pino-http's "failed with status code 500"; the real stack is on the line before.
   if (line.req && line.res) return out;
   const stack = line.err?.stack ?? line.trace;
-  if (stack) out += `${stack.split('\n').map((l) => `    ${l}`).join('\n')}\n`;
+  if (stack)
+    out += `${stack
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n')}\n`;
   else if (line.err?.message) out += `    ${line.err.type ?? 'Error'}: ${line.err.message}\n`;
   return out;
 }

@@ -13,6 +13,7 @@ describe('operationOf (the operation label of a SQL statement)', () => {
   });
 
   it('puts everything else in one bounded value', () => {
-    for (const sql of ['', '   ', 'CREATE INDEX i ON t (a)', '(SELECT 1)', 'constructor', 'toString']) expect(operationOf(sql)).toBe('other');
+    for (const sql of ['', '   ', 'CREATE INDEX i ON t (a)', '(SELECT 1)', 'constructor', 'toString'])
+      expect(operationOf(sql)).toBe('other');
   });
 });

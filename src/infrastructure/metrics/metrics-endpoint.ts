@@ -7,7 +7,8 @@ import type { Metrics } from './metrics.service';
 /** 404 while metrics are off, 401 without `Authorization: Bearer <METRICS_TOKEN>` (always, when none is set). */
 function refusalOf(metrics: Metrics, authorization: string | undefined): AppException | undefined {
   if (!metrics.enabled) return new AppException(ErrorCode.NOT_FOUND, 'Metrics are not enabled on this instance');
-  if (!metrics.acceptsToken(authorization)) return AppException.unauthorized('Missing or wrong metrics token: send Authorization: Bearer <METRICS_TOKEN>');
+  if (!metrics.acceptsToken(authorization))
+    return AppException.unauthorized('Missing or wrong metrics token: send Authorization: Bearer <METRICS_TOKEN>');
   return undefined;
 }
 
@@ -29,7 +30,8 @@ export function metricsEndpoint(metrics: Metrics) {
     const refusal = refusalOf(metrics, req.headers.authorization);
     if (refusal) return answer(res, refusal);
     const path = req.url.split('?')[0];
-    if (req.method !== 'GET' || (path !== '/' && path !== '')) return answer(res, new AppException(ErrorCode.NOT_FOUND, `Cannot ${req.method} ${req.originalUrl.split('?')[0]}`));
+    if (req.method !== 'GET' || (path !== '/' && path !== ''))
+      return answer(res, new AppException(ErrorCode.NOT_FOUND, `Cannot ${req.method} ${req.originalUrl.split('?')[0]}`));
     metrics.render().then(
       (text) => {
         res.status(200).setHeader('Content-Type', metrics.contentType);

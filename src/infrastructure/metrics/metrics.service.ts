@@ -23,7 +23,9 @@ export type CloudflareOutcome = 'ok' | 'client_error' | 'rate_limited' | 'server
 export function cloudflareOutcomeOf(status: number | undefined, err?: unknown): CloudflareOutcome {
   if (status === undefined) {
     const e = err as { name?: string; code?: string } | undefined;
-    return e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.code === 'ETIMEDOUT' || e?.code === 'UND_ERR_HEADERS_TIMEOUT' ? 'timeout' : 'network_error';
+    return e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.code === 'ETIMEDOUT' || e?.code === 'UND_ERR_HEADERS_TIMEOUT'
+      ? 'timeout'
+      : 'network_error';
   }
   if (status === 429) return 'rate_limited';
   if (status >= 500) return 'server_error';
@@ -157,20 +159,28 @@ export class Metrics implements OnModuleInit, OnApplicationBootstrap, OnApplicat
     const server = createServer((req, res) => {
       const path = (req.url ?? '').split('?')[0];
       if (req.method !== 'GET' || (path !== '/metrics' && path !== '/metrics/')) {
-        res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify({ statusCode: 404, error: 'Not Found', message: 'Only GET /metrics is served here' }));
+        res
+          .writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' })
+          .end(JSON.stringify({ statusCode: 404, error: 'Not Found', message: 'Only GET /metrics is served here' }));
         return;
       }
       this.render().then(
         (text) => res.writeHead(200, { 'Content-Type': this.contentType }).end(text),
         (err: unknown) => {
           this.logger.error(`metrics scrape failed: ${(err as Error).message}`);
-          res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify({ statusCode: 500, error: 'Internal Server Error', message: 'Metrics could not be collected' }));
+          res
+            .writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' })
+            .end(JSON.stringify({ statusCode: 500, error: 'Internal Server Error', message: 'Metrics could not be collected' }));
         },
       );
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err: NodeJS.ErrnoException) =>
-        reject(new BootError(`METRICS_PORT ${this.env.METRICS_PORT} on ${this.env.METRICS_HOST} cannot be opened (${err.code ?? err.message}): choose a free port, or 0 to serve /metrics on PORT only`)),
+        reject(
+          new BootError(
+            `METRICS_PORT ${this.env.METRICS_PORT} on ${this.env.METRICS_HOST} cannot be opened (${err.code ?? err.message}): choose a free port, or 0 to serve /metrics on PORT only`,
+          ),
+        ),
       );
       server.listen(this.env.METRICS_PORT, this.env.METRICS_HOST, () => resolve());
     });

@@ -2,7 +2,10 @@ import { QueryPatterns, tablesOf } from './query-patterns';
 
 describe('QueryPatterns', () => {
   it('reads the tables of TypeORM statements', () => {
-    expect([...tablesOf('SELECT "u"."id" FROM "user" "u" LEFT JOIN "profile" "p" ON "p"."userId" = "u"."id"')]).toEqual(['user', 'profile']);
+    expect([...tablesOf('SELECT "u"."id" FROM "user" "u" LEFT JOIN "profile" "p" ON "p"."userId" = "u"."id"')]).toEqual([
+      'user',
+      'profile',
+    ]);
     expect([...tablesOf('SELECT 1 FROM public."travel" t INNER JOIN planet p ON p."travelId" = t.id')]).toEqual(['travel', 'planet']);
   });
 

@@ -71,7 +71,8 @@ export function tablesOf(sql: string): Set<string> {
   return out;
 }
 
-const emptyPairs = (): Record<string, PairCounts> => Object.fromEntries(RELATION_PAIRS.map((p) => [p.label, { first: 0, second: 0, both: 0, joined: 0 }]));
+const emptyPairs = (): Record<string, PairCounts> =>
+  Object.fromEntries(RELATION_PAIRS.map((p) => [p.label, { first: 0, second: 0, both: 0, joined: 0 }]));
 
 export class QueryPatterns {
   private readonly storage = new AsyncLocalStorage<Trace>();
@@ -126,10 +127,13 @@ export class QueryPatterns {
   report(): QueryPatternReport {
     const routes = [...this.routes.values()].sort((a, b) => b.requests - a.requests);
     const pairs = RELATION_PAIRS.map((p): PairSummary => {
-      const c = routes.reduce((acc, r) => {
-        const x = r.pairs[p.label];
-        return { first: acc.first + x.first, second: acc.second + x.second, both: acc.both + x.both, joined: acc.joined + x.joined };
-      }, { first: 0, second: 0, both: 0, joined: 0 });
+      const c = routes.reduce(
+        (acc, r) => {
+          const x = r.pairs[p.label];
+          return { first: acc.first + x.first, second: acc.second + x.second, both: acc.both + x.both, joined: acc.joined + x.joined };
+        },
+        { first: 0, second: 0, both: 0, joined: 0 },
+      );
       const together = c.first > 0 ? c.both / c.first : null;
       return {
         label: p.label,
@@ -140,6 +144,12 @@ export class QueryPatterns {
         decision: together === null ? 'no data' : together >= EAGER_THRESHOLD ? 'eager (one query)' : 'explicit (separate loader)',
       };
     });
-    return { sampleRate: this.sampleRate, sampledRequests: routes.reduce((a, r) => a + r.requests, 0), eagerThreshold: EAGER_THRESHOLD, pairs, routes };
+    return {
+      sampleRate: this.sampleRate,
+      sampledRequests: routes.reduce((a, r) => a + r.requests, 0),
+      eagerThreshold: EAGER_THRESHOLD,
+      pairs,
+      routes,
+    };
   }
 }

@@ -19,7 +19,8 @@ const EMIT_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025
 
 export function createSeries(registry: Registry) {
   const registers = [registry];
-  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers });
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
+    new Counter<L>({ name, help, labelNames, registers });
   const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
     new Histogram<L>({ name, help, labelNames, buckets, registers });
 
@@ -31,11 +32,23 @@ export function createSeries(registry: Registry) {
       ['method', 'route', 'status_code'],
       HTTP_BUCKETS,
     ),
-    httpRequestErrors: counter('connecto_http_request_errors_total', 'HTTP answers with a 4xx or 5xx status, by status class', ['method', 'route', 'status_class']),
+    httpRequestErrors: counter('connecto_http_request_errors_total', 'HTTP answers with a 4xx or 5xx status, by status class', [
+      'method',
+      'route',
+      'status_class',
+    ]),
 
     // Socket.IO (socket-metrics.ts, MessageBroadcaster)
-    socketsConnected: new Gauge({ name: 'connecto_socket_connected', help: 'Authenticated Socket.IO connections open on this node', registers }),
-    socketEventsReceived: counter('connecto_socket_events_received_total', 'Socket.IO events received from clients, by event name (`unknown` for names the API does not define)', ['event']),
+    socketsConnected: new Gauge({
+      name: 'connecto_socket_connected',
+      help: 'Authenticated Socket.IO connections open on this node',
+      registers,
+    }),
+    socketEventsReceived: counter(
+      'connecto_socket_events_received_total',
+      'Socket.IO events received from clients, by event name (`unknown` for names the API does not define)',
+      ['event'],
+    ),
     socketAcks: counter(
       'connecto_socket_acks_total',
       'Acknowledgements sent for client events: outcome `ok`, or `error` with the error status code (`none` for ok)',
@@ -71,7 +84,9 @@ export function createSeries(registry: Registry) {
     ),
 
     // Rate limits (RateLimiter)
-    rateLimitRefusals: counter('connecto_rate_limit_refusals_total', 'Requests and events refused by a rate limit, by limit name', ['limit']),
+    rateLimitRefusals: counter('connecto_rate_limit_refusals_total', 'Requests and events refused by a rate limit, by limit name', [
+      'limit',
+    ]),
 
     // Cache (DistributedCacheService)
     cacheHits: counter(
@@ -85,8 +100,17 @@ export function createSeries(registry: Registry) {
       'Cache invalidations, by namespace (a whole namespace) or tag family (`planet-member`, `user-planets`, `travel`, `user`)',
       ['namespace'],
     ),
-    cacheLoadDuration: histogram('connecto_cache_load_duration_seconds', 'Loader runs after a cache miss (one per key per node however many callers missed), by namespace', ['namespace'], QUERY_BUCKETS),
-    cacheErrors: counter('connecto_cache_errors_total', 'Cache reads, writes or invalidations that failed (Redis down or slow), by namespace', ['namespace']),
+    cacheLoadDuration: histogram(
+      'connecto_cache_load_duration_seconds',
+      'Loader runs after a cache miss (one per key per node however many callers missed), by namespace',
+      ['namespace'],
+      QUERY_BUCKETS,
+    ),
+    cacheErrors: counter(
+      'connecto_cache_errors_total',
+      'Cache reads, writes or invalidations that failed (Redis down or slow), by namespace',
+      ['namespace'],
+    ),
 
     // Job queues (queue-metrics.ts): depth read at scrape time, worker outcomes counted per instance
     jobsQueued: new Gauge({
@@ -96,12 +120,25 @@ export function createSeries(registry: Registry) {
       registers,
     }),
     jobsCompleted: counter('connecto_jobs_completed_total', 'Jobs the workers of this instance completed, by queue', ['queue']),
-    jobFailures: counter('connecto_job_failures_total', 'Failed job attempts on the workers of this instance (retried or final), by queue', ['queue']),
+    jobFailures: counter(
+      'connecto_job_failures_total',
+      'Failed job attempts on the workers of this instance (retried or final), by queue',
+      ['queue'],
+    ),
     jobRetries: counter('connecto_job_retries_total', 'Failed job attempts BullMQ will retry (attempts left), by queue', ['queue']),
 
     // Cloudflare (Metrics.recordCloudflare, called by the media integration)
-    cloudflareRequests: counter('connecto_cloudflare_requests_total', 'Cloudflare API calls by api (`images`, `stream`) and outcome: `ok`, `client_error` (4xx), `rate_limited` (429), `server_error` (5xx), `timeout`, `network_error`, or `throttled` (not sent: the shared limit was spent)', ['api', 'outcome']),
-    cloudflareDuration: histogram('connecto_cloudflare_request_duration_seconds', 'Calls to Cloudflare APIs, from the request to the answer, by api and outcome', ['api', 'outcome'], HTTP_BUCKETS),
+    cloudflareRequests: counter(
+      'connecto_cloudflare_requests_total',
+      'Cloudflare API calls by api (`images`, `stream`) and outcome: `ok`, `client_error` (4xx), `rate_limited` (429), `server_error` (5xx), `timeout`, `network_error`, or `throttled` (not sent: the shared limit was spent)',
+      ['api', 'outcome'],
+    ),
+    cloudflareDuration: histogram(
+      'connecto_cloudflare_request_duration_seconds',
+      'Calls to Cloudflare APIs, from the request to the answer, by api and outcome',
+      ['api', 'outcome'],
+      HTTP_BUCKETS,
+    ),
   };
 }
 

@@ -83,7 +83,10 @@ function subjectOf(context: ExecutionContext, scope: RateLimitScope): string | n
 /** The gateway's error ack, with the seconds to wait (as Retry-After says over REST). */
 function errorAck(err: unknown) {
   const { body, retryAfter } = toErrorBody(err);
-  return { ok: false, error: { statusCode: body.statusCode, error: body.error, message: body.message, ...(retryAfter !== undefined ? { retryAfter } : {}) } };
+  return {
+    ok: false,
+    error: { statusCode: body.statusCode, error: body.error, message: body.message, ...(retryAfter !== undefined ? { retryAfter } : {}) },
+  };
 }
 
 /** Limits a request already took before its body was read (see `preBodyRateLimit`). */

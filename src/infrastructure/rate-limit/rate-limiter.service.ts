@@ -59,7 +59,11 @@ export class RateLimiter {
   private readonly redis: LimiterRedis;
   private failing = false;
 
-  constructor(env: EnvironmentVariables, redis: RedisService, @Optional() private readonly metrics?: Metrics) {
+  constructor(
+    env: EnvironmentVariables,
+    redis: RedisService,
+    @Optional() private readonly metrics?: Metrics,
+  ) {
     this.rules = rulesFrom(env);
     this.enabled = env.RATE_LIMIT_ENABLED === 'true';
     this.redis = redis.client as LimiterRedis;

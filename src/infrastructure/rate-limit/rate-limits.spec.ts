@@ -11,8 +11,22 @@ describe('rate limit configuration', () => {
 
   it('has a rule for every limit by default', () => {
     const rules = rulesFrom(validateEnv({}));
-    expect(rules).toMatchObject({ auth: { count: 30, periodMs: 60_000 }, loginFailures: { count: 10, periodMs: 3_600_000 }, typing: { count: 5, periodMs: 1000 } });
-    expect(Object.keys(rules).sort()).toEqual(['auth', 'edit', 'loginFailures', 'read', 'search', 'send', 'socketEvents', 'typing', 'upload']);
+    expect(rules).toMatchObject({
+      auth: { count: 30, periodMs: 60_000 },
+      loginFailures: { count: 10, periodMs: 3_600_000 },
+      typing: { count: 5, periodMs: 1000 },
+    });
+    expect(Object.keys(rules).sort()).toEqual([
+      'auth',
+      'edit',
+      'loginFailures',
+      'read',
+      'search',
+      'send',
+      'socketEvents',
+      'typing',
+      'upload',
+    ]);
   });
 
   it('refuses a malformed limit at boot, naming the variable', () => {
@@ -45,7 +59,8 @@ describe('rate limit subjects', () => {
     const key = accountSubject('minji@connecto.dev');
     expect(key).toMatch(/^[A-Za-z0-9_-]{27}$/);
     expect(key).not.toContain('minji');
-    for (const variant of ['  MINJI@connecto.dev ', 'minji\u200b@connecto.dev', 'ｍｉｎｊｉ@connecto.dev']) expect(accountSubject(variant)).toBe(key);
+    for (const variant of ['  MINJI@connecto.dev ', 'minji\u200b@connecto.dev', 'ｍｉｎｊｉ@connecto.dev'])
+      expect(accountSubject(variant)).toBe(key);
     expect(accountSubject('minjy@connecto.dev')).not.toBe(key);
     expect(accountSubject('\ud800@x.com')).toEqual(expect.any(String));
     expect(accountSubject(undefined)).toBeUndefined();

@@ -20,7 +20,12 @@ interface RateLimitDefinition {
  */
 export const RATE_LIMITS = {
   auth: { scope: 'ip', env: 'RATE_LIMIT_AUTH_IP', refused: 'Too many auth requests from this address' },
-  loginFailures: { scope: 'account', env: 'RATE_LIMIT_LOGIN_FAILURES', refused: 'Too many failed logins for this account', failuresOnly: true },
+  loginFailures: {
+    scope: 'account',
+    env: 'RATE_LIMIT_LOGIN_FAILURES',
+    refused: 'Too many failed logins for this account',
+    failuresOnly: true,
+  },
   send: { scope: 'user', env: 'RATE_LIMIT_SEND', refused: 'Too many messages sent' },
   edit: { scope: 'user', env: 'RATE_LIMIT_EDIT', refused: 'Too many message edits' },
   read: { scope: 'user', env: 'RATE_LIMIT_READ', refused: 'Too many read receipts' },
@@ -48,7 +53,8 @@ export function parseRate(value: string): RateRule {
 
 export function rulesFrom(env: EnvironmentVariables): Record<RateLimitName, RateRule> {
   const rules = {} as Record<RateLimitName, RateRule>;
-  for (const [name, def] of Object.entries(RATE_LIMITS) as [RateLimitName, RateLimitDefinition][]) rules[name] = parseRate(String(env[def.env]));
+  for (const [name, def] of Object.entries(RATE_LIMITS) as [RateLimitName, RateLimitDefinition][])
+    rules[name] = parseRate(String(env[def.env]));
   return rules;
 }
 

@@ -75,7 +75,13 @@ export class RedisService implements OnApplicationShutdown {
   async ping(timeoutMs = 1000): Promise<boolean> {
     if (this.client.status !== 'ready') return false;
     const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref());
-    return Promise.race([this.client.ping().then((r) => r === 'PONG').catch(() => false), timeout]);
+    return Promise.race([
+      this.client
+        .ping()
+        .then((r) => r === 'PONG')
+        .catch(() => false),
+      timeout,
+    ]);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -26,11 +26,13 @@ export class LocalStorageController {
     if (!verdict.ok) throw AppException.forbidden(verdict.reason);
     const { ct, len } = verdict.params;
     if ((req.headers['content-type'] ?? '') !== ct) throw AppException.badRequest('Content-Type', `must be ${ct}, as signed`);
-    if (req.headers['content-length'] === undefined) throw new AppException(ErrorCode.VALIDATION, 'Content-Length is required', [{ field: 'Content-Length', problem: 'is required' }]);
+    if (req.headers['content-length'] === undefined)
+      throw new AppException(ErrorCode.VALIDATION, 'Content-Length is required', [{ field: 'Content-Length', problem: 'is required' }]);
     if (req.headers['content-length'] !== len) throw AppException.badRequest('Content-Length', `must be ${len}, the announced size`);
     if (await local.head(path)) throw AppException.conflict('This upload was already received');
     const outcome = await local.writeUpload(path, req, Number(len));
-    if (outcome !== 'written') throw AppException.badRequest('body', `has ${outcome === 'too-long' ? 'more' : 'fewer'} bytes than the announced size ${len}`);
+    if (outcome !== 'written')
+      throw AppException.badRequest('body', `has ${outcome === 'too-long' ? 'more' : 'fewer'} bytes than the announced size ${len}`);
     res.status(200).end();
   }
 
@@ -49,7 +51,9 @@ export class LocalStorageController {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', `private, max-age=${Math.max(0, exp - Math.floor(Date.now() / 1000))}`);
     if (fn) res.setHeader('Content-Disposition', `inline; filename*=UTF-8''${encodeURIComponent(fn)}`);
-    createReadStream(local.pathOf(path)).on('error', () => res.destroy()).pipe(res);
+    createReadStream(local.pathOf(path))
+      .on('error', () => res.destroy())
+      .pipe(res);
   }
 
   private local(): LocalStorageDriver {
@@ -60,6 +64,7 @@ export class LocalStorageController {
 
 function keyOf(key: string | string[]): string {
   const path = Array.isArray(key) ? key.join('/') : key;
-  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,511}$/.test(path) || path.split('/').some((p) => p === '' || p === '.' || p === '..')) throw AppException.notFound('File');
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,511}$/.test(path) || path.split('/').some((p) => p === '' || p === '.' || p === '..'))
+    throw AppException.notFound('File');
   return path;
 }

@@ -89,7 +89,8 @@ export class LocalStorageDriver implements StorageDriver {
     if (str(query.op) !== op || given.length !== want.length || !timingSafeEqual(given, want)) {
       return { ok: false, status: 403, reason: 'The signature of this URL does not match' };
     }
-    if (!Number.isInteger(exp) || exp * 1000 < Date.now()) return { ok: false, status: 403, reason: 'This URL has expired; ask for a new one' };
+    if (!Number.isInteger(exp) || exp * 1000 < Date.now())
+      return { ok: false, status: 403, reason: 'This URL has expired; ask for a new one' };
     return { ok: true, params };
   }
 

@@ -1,4 +1,11 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { Readable } from 'node:stream';
 import { assertSafeKey, DownloadOptions, StorageDriver, StoredObject, UploadTarget } from './storage-driver';
@@ -28,7 +35,8 @@ export class S3StorageDriver implements StorageDriver {
       region: cfg.region,
       endpoint: cfg.endpoint || undefined,
       forcePathStyle: cfg.forcePathStyle,
-      credentials: cfg.accessKeyId && cfg.secretAccessKey ? { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } : undefined,
+      credentials:
+        cfg.accessKeyId && cfg.secretAccessKey ? { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey } : undefined,
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
@@ -38,8 +46,16 @@ export class S3StorageDriver implements StorageDriver {
     assertSafeKey(key);
     const command = new PutObjectCommand({ Bucket: this.bucket, Key: key, ContentType: opts.contentType, ContentLength: opts.size });
     // Content-Type and Content-Length are signed: the PUT must carry exactly the announced type and size.
-    const url = await getSignedUrl(this.client, command, { expiresIn: opts.expiresInSeconds, signableHeaders: new Set(['content-type', 'content-length']) });
-    return { method: 'PUT', url, headers: { 'Content-Type': opts.contentType }, expiresAt: new Date(Date.now() + opts.expiresInSeconds * 1000) };
+    const url = await getSignedUrl(this.client, command, {
+      expiresIn: opts.expiresInSeconds,
+      signableHeaders: new Set(['content-type', 'content-length']),
+    });
+    return {
+      method: 'PUT',
+      url,
+      headers: { 'Content-Type': opts.contentType },
+      expiresAt: new Date(Date.now() + opts.expiresInSeconds * 1000),
+    };
   }
 
   async presignDownload(key: string, opts: DownloadOptions): Promise<string> {
@@ -58,7 +74,11 @@ export class S3StorageDriver implements StorageDriver {
       const res = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return { size: Number(res.ContentLength ?? 0) };
     } catch (err) {
-      if (err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound' || err.name === 'NoSuchKey')) return null;
+      if (
+        err instanceof S3ServiceException &&
+        (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound' || err.name === 'NoSuchKey')
+      )
+        return null;
       throw err;
     }
   }

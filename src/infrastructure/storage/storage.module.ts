@@ -12,7 +12,12 @@ function listeningBase(host: HttpAdapterHost): string {
   const server = host.httpAdapter?.getHttpServer() as { address(): AddressInfo | string | null } | undefined;
   const address = server?.address();
   if (!address || typeof address === 'string') return 'http://127.0.0.1';
-  const ip = address.address === '::' || address.address === '0.0.0.0' ? '127.0.0.1' : address.address.includes(':') ? `[${address.address}]` : address.address;
+  const ip =
+    address.address === '::' || address.address === '0.0.0.0'
+      ? '127.0.0.1'
+      : address.address.includes(':')
+        ? `[${address.address}]`
+        : address.address;
   return `http://${ip}:${address.port}`;
 }
 
@@ -38,7 +43,8 @@ export function createStorageDriver(env: EnvironmentVariables, baseUrl: () => st
     {
       provide: STORAGE_DRIVER,
       inject: [EnvironmentVariables, HttpAdapterHost],
-      useFactory: (env: EnvironmentVariables, host: HttpAdapterHost) => createStorageDriver(env, () => env.PUBLIC_BASE_URL ?? listeningBase(host)),
+      useFactory: (env: EnvironmentVariables, host: HttpAdapterHost) =>
+        createStorageDriver(env, () => env.PUBLIC_BASE_URL ?? listeningBase(host)),
     },
   ],
   exports: [STORAGE_DRIVER],

@@ -31,7 +31,10 @@ function securityHeaders(res: Response): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Content-Security-Policy', "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  res.setHeader(
+    'Content-Security-Policy',
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  );
 }
 
 function answer(res: Response, err: unknown): void {
@@ -99,7 +102,9 @@ export function installAdmin(app: INestApplication): void {
 
   // Sign-in attempts share the per-IP budget of auth/* (RATE_LIMIT_AUTH_IP): no token guessing at full speed.
   const signInLimit = preBodyRateLimit(app.get(RateLimiter), 'auth');
-  app.use('/admin/session', (req: Request, res: Response, next: NextFunction): void => (req.method === 'POST' ? signInLimit(req, res, next) : next()));
+  app.use('/admin/session', (req: Request, res: Response, next: NextFunction): void =>
+    req.method === 'POST' ? signInLimit(req, res, next) : next(),
+  );
 
   app.use('/admin', (req: Request, res: Response, _next: NextFunction): void => {
     const path = req.path.replace(/\/+$/, '') || '/';
@@ -125,9 +130,18 @@ export function installAdmin(app: INestApplication): void {
       }
       const signedIn = auth.accepts(req.headers);
       if (!signedIn && path === '/dashboard' && req.method === 'GET') {
-        return signInPage(res, 401, auth.configured ? 'Sign in with the admin token (ADMIN_TOKEN).' : 'ADMIN_TOKEN is not set on this instance: the dashboard is closed.');
+        return signInPage(
+          res,
+          401,
+          auth.configured
+            ? 'Sign in with the admin token (ADMIN_TOKEN).'
+            : 'ADMIN_TOKEN is not set on this instance: the dashboard is closed.',
+        );
       }
-      if (!signedIn) throw AppException.unauthorized('Missing or wrong admin token: send Authorization: Bearer <ADMIN_TOKEN>, or sign in at /admin/dashboard');
+      if (!signedIn)
+        throw AppException.unauthorized(
+          'Missing or wrong admin token: send Authorization: Bearer <ADMIN_TOKEN>, or sign in at /admin/dashboard',
+        );
       if (path === '/query-patterns/reset' && req.method === 'POST') {
         metrics.queryPatterns.reset();
         res.status(204).end();
@@ -136,7 +150,8 @@ export function installAdmin(app: INestApplication): void {
       if (req.method !== 'GET') throw new AppException(ErrorCode.NOT_FOUND, `Cannot ${req.method} ${req.originalUrl.split('?')[0]}`);
       if (path === '/slow-queries') {
         const limit = req.query.limit === undefined ? 10 : Number(req.query.limit);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw AppException.badRequest('limit', 'must be an integer from 1 to 100');
+        if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+          throw AppException.badRequest('limit', 'must be an integer from 1 to 100');
         res.setHeader('Cache-Control', 'no-store');
         res.json(await slowQueries(limit, false));
         return;
@@ -146,7 +161,8 @@ export function installAdmin(app: INestApplication): void {
         res.json(metrics.queryPatterns.report());
         return;
       }
-      if (!sampler.enabled && path.startsWith('/dashboard')) throw new AppException(ErrorCode.NOT_FOUND, 'The dashboard needs metrics: METRICS_ENABLED is false on this instance');
+      if (!sampler.enabled && path.startsWith('/dashboard'))
+        throw new AppException(ErrorCode.NOT_FOUND, 'The dashboard needs metrics: METRICS_ENABLED is false on this instance');
       if (path === '/dashboard') {
         securityHeaders(res);
         res.status(200).type('html').send(page);

@@ -164,7 +164,8 @@ export class DashboardSampler implements OnApplicationBootstrap, OnApplicationSh
     const at = (method: string, route: string) => {
       const k = key(method, route);
       let r = routes.get(k);
-      if (!r) routes.set(k, (r = { method, route, buckets: new Array<number>(HTTP_BUCKETS.length + 1).fill(0), errors: 0, clientErrors: 0 }));
+      if (!r)
+        routes.set(k, (r = { method, route, buckets: new Array<number>(HTTP_BUCKETS.length + 1).fill(0), errors: 0, clientErrors: 0 }));
       return r;
     };
     let restSends = 0;
@@ -186,7 +187,10 @@ export class DashboardSampler implements OnApplicationBootstrap, OnApplicationSh
     const lag = this.metrics.registry.getSingleMetric('nodejs_eventloop_lag_p99_seconds');
     const lagValue = lag ? (await lag.get()).values[0]?.value : undefined;
     const queued = (await s.jobsQueued.get()).values;
-    const queueValues = queued.filter((v) => v.labels.state === 'waiting' || v.labels.state === 'delayed' || v.labels.state === 'active' || v.labels.state === 'prioritized');
+    const queueValues = queued.filter(
+      (v) =>
+        v.labels.state === 'waiting' || v.labels.state === 'delayed' || v.labels.state === 'active' || v.labels.state === 'prioritized',
+    );
     return {
       t: Date.now(),
       routes,

@@ -36,7 +36,14 @@ interface Raw {
 }
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
-const toStat = (r: Raw): StatementStat => ({ query: r.query, calls: Number(r.calls), totalMs: round(r.totalMs), meanMs: round(r.meanMs), maxMs: round(r.maxMs), rows: Number(r.rows) });
+const toStat = (r: Raw): StatementStat => ({
+  query: r.query,
+  calls: Number(r.calls),
+  totalMs: round(r.totalMs),
+  meanMs: round(r.meanMs),
+  maxMs: round(r.maxMs),
+  rows: Number(r.rows),
+});
 
 /**
  * The slowest (by mean time) and the most frequent statements of the app's database, from
@@ -65,15 +72,26 @@ export async function slowQueryReport(dataSource: DataSource, limit = 10): Promi
       available: false,
       database,
       reason: `pg_stat_statements is loaded but the extension is not created in database "${database}"`,
-      howToEnable: [`run \`CREATE EXTENSION pg_stat_statements;\` in database "${database}" (as a superuser or the database owner)`, ...HOW_TO_ENABLE],
+      howToEnable: [
+        `run \`CREATE EXTENSION pg_stat_statements;\` in database "${database}" (as a superuser or the database owner)`,
+        ...HOW_TO_ENABLE,
+      ],
     };
   }
   const n = Math.max(1, Math.min(Math.trunc(limit), 100));
   const [slowest, mostFrequent, info] = await Promise.all([
     dataSource.query<Raw[]>(`SELECT ${COLUMNS} FROM pg_stat_statements WHERE ${WHERE} ORDER BY mean_exec_time DESC LIMIT $1`, [n]),
-    dataSource.query<Raw[]>(`SELECT ${COLUMNS} FROM pg_stat_statements WHERE ${WHERE} ORDER BY calls DESC, total_exec_time DESC LIMIT $1`, [n]),
+    dataSource.query<Raw[]>(`SELECT ${COLUMNS} FROM pg_stat_statements WHERE ${WHERE} ORDER BY calls DESC, total_exec_time DESC LIMIT $1`, [
+      n,
+    ]),
     dataSource.query<{ since: Date | null }[]>(`SELECT stats_reset AS since FROM pg_stat_statements_info`).catch(() => [{ since: null }]),
   ]);
   const since = info[0]?.since;
-  return { available: true, database, slowest: slowest.map(toStat), mostFrequent: mostFrequent.map(toStat), since: since ? new Date(since).toISOString() : null };
+  return {
+    available: true,
+    database,
+    slowest: slowest.map(toStat),
+    mostFrequent: mostFrequent.map(toStat),
+    since: since ? new Date(since).toISOString() : null,
+  };
 }

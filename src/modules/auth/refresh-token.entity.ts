@@ -100,10 +100,17 @@ export class RefreshToken extends BaseActiveRecord {
       if (res.affected) {
         const refreshToken = await this.issue(row.userId, { ...opts, familyId: row.familyId, manager });
         const accessToken = await opts.accessTokenFor(row.userId);
-        await manager.update(RefreshToken, { id }, { rotatedAt: new Date(), successorId: refreshToken.slice(0, 36), successorSealed: seal(sealKey, { refreshToken, accessToken }) });
+        await manager.update(
+          RefreshToken,
+          { id },
+          { rotatedAt: new Date(), successorId: refreshToken.slice(0, 36), successorSealed: seal(sealKey, { refreshToken, accessToken }) },
+        );
         return { userId: row.userId, refreshToken, accessToken };
       }
-      const spent = await manager.findOne(RefreshToken, { where: { id }, select: { id: true, rotatedAt: true, successorId: true, successorSealed: true } });
+      const spent = await manager.findOne(RefreshToken, {
+        where: { id },
+        select: { id: true, rotatedAt: true, successorId: true, successorSealed: true },
+      });
       const repeat = spent?.rotatedAt && spent.successorSealed && Date.now() - spent.rotatedAt.getTime() <= opts.graceSeconds * 1000;
       if (repeat) {
         const successor = await manager.findOne(RefreshToken, { where: { id: spent.successorId as string } });
@@ -124,7 +131,8 @@ export class RefreshToken extends BaseActiveRecord {
     const m = PRESENTED_TOKEN.exec(presented);
     if (!m) return;
     const row = await this.findOne({ where: { id: m[1] } });
-    if (row && timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(this.hashSecret(m[2], pepper), 'hex'))) await this.revokeFamily(row.familyId);
+    if (row && timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(this.hashSecret(m[2], pepper), 'hex')))
+      await this.revokeFamily(row.familyId);
   }
 }
 

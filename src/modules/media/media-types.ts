@@ -32,7 +32,8 @@ const at = (head: Buffer, offset: number, bytes: number[] | string): boolean => 
 };
 
 /** ISO base media (MP4, MOV, HEIF): `ftyp` box at offset 4, then the major brand. */
-const ftypBrand = (head: Buffer): string | null => (at(head, 4, 'ftyp') && head.length >= 12 ? head.subarray(8, 12).toString('latin1') : null);
+const ftypBrand = (head: Buffer): string | null =>
+  at(head, 4, 'ftyp') && head.length >= 12 ? head.subarray(8, 12).toString('latin1') : null;
 const HEIF_BRANDS = new Set(['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1']);
 
 const isZip = (h: Buffer) => at(h, 0, [0x50, 0x4b, 0x03, 0x04]) || at(h, 0, [0x50, 0x4b, 0x05, 0x06]);
@@ -49,8 +50,16 @@ export const MEDIA_TYPES: Record<string, TypeRule> = {
   /** What iPhones send: decoded with heic-convert (libheif in wasm), since the prebuilt sharp cannot decode HEVC. */
   'image/heic': { kind: MediaKind.IMAGE, extensions: ['heic', 'heif'], sniff: (h) => HEIF_BRANDS.has(ftypBrand(h) ?? '') },
   'image/heif': { kind: MediaKind.IMAGE, extensions: ['heif', 'heic'], sniff: (h) => HEIF_BRANDS.has(ftypBrand(h) ?? '') },
-  'video/mp4': { kind: MediaKind.VIDEO, extensions: ['mp4', 'm4v'], sniff: (h) => ftypBrand(h) !== null && ftypBrand(h) !== 'qt  ' && !HEIF_BRANDS.has(ftypBrand(h) as string) },
-  'video/quicktime': { kind: MediaKind.VIDEO, extensions: ['mov'], sniff: (h) => ftypBrand(h) !== null || ['moov', 'mdat', 'wide', 'free'].some((box) => at(h, 4, box)) },
+  'video/mp4': {
+    kind: MediaKind.VIDEO,
+    extensions: ['mp4', 'm4v'],
+    sniff: (h) => ftypBrand(h) !== null && ftypBrand(h) !== 'qt  ' && !HEIF_BRANDS.has(ftypBrand(h) as string),
+  },
+  'video/quicktime': {
+    kind: MediaKind.VIDEO,
+    extensions: ['mov'],
+    sniff: (h) => ftypBrand(h) !== null || ['moov', 'mdat', 'wide', 'free'].some((box) => at(h, 4, box)),
+  },
   'video/webm': { kind: MediaKind.VIDEO, extensions: ['webm'], sniff: (h) => at(h, 0, [0x1a, 0x45, 0xdf, 0xa3]) },
   'application/pdf': { kind: MediaKind.FILE, extensions: ['pdf'], sniff: (h) => at(h, 0, '%PDF-') },
   'application/zip': { kind: MediaKind.FILE, extensions: ['zip'], sniff: isZip },
@@ -77,10 +86,15 @@ export function checkAnnouncedUpload(u: { kind: MediaKind; fileName: string; mim
   const rule = MEDIA_TYPES[u.mimeType];
   if (!rule) return ['mimeType', `is not an accepted type (accepted: ${Object.keys(MEDIA_TYPES).join(', ')})`];
   if (rule.kind !== u.kind) return ['mimeType', `${u.mimeType} is not of kind ${u.kind}`];
-  if ([...u.fileName].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) || u.fileName === '.' || u.fileName === '..') {
+  if (
+    [...u.fileName].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) ||
+    u.fileName === '.' ||
+    u.fileName === '..'
+  ) {
     return ['fileName', 'must be a plain file name without path separators or control characters'];
   }
-  if (!rule.extensions.includes(extensionOf(u.fileName))) return ['fileName', `must end in .${rule.extensions.join(' or .')} for ${u.mimeType}`];
+  if (!rule.extensions.includes(extensionOf(u.fileName)))
+    return ['fileName', `must end in .${rule.extensions.join(' or .')} for ${u.mimeType}`];
   const max = MEDIA_LIMITS[u.kind].maxBytes;
   if (u.size > max) return ['size', `must be at most ${max} bytes for ${u.kind} uploads`];
   return null;

@@ -48,7 +48,13 @@ export class MediaViews {
       }
       return urls;
     }
-    const urls: MediaUrlsDto = { full: await this.storage.presignDownload(media.storageKey, { expiresInSeconds, contentType: media.mimeType, fileName: media.fileName }) };
+    const urls: MediaUrlsDto = {
+      full: await this.storage.presignDownload(media.storageKey, {
+        expiresInSeconds,
+        contentType: media.mimeType,
+        fileName: media.fileName,
+      }),
+    };
     // Videos served from storage: the poster frame (ffmpeg), when one could be made.
     for (const name of ['thumbnail', 'preview'] as const) {
       const key = media.variants?.[name];
@@ -61,7 +67,9 @@ export class MediaViews {
    * Adds each attachment's current `status` and signed `urls` to messages (in place), with one
    * query for all of them. Attachments whose media is gone keep their stored fields only.
    */
-  async decorateAttachments<T extends { attachments: { mediaId: number; status?: MediaStatus; urls?: MediaUrlsDto }[] }>(messages: T[]): Promise<T[]> {
+  async decorateAttachments<T extends { attachments: { mediaId: number; status?: MediaStatus; urls?: MediaUrlsDto }[] }>(
+    messages: T[],
+  ): Promise<T[]> {
     const ids = [...new Set(messages.flatMap((m) => m.attachments.map((a) => a.mediaId)))];
     if (ids.length === 0) return messages;
     const byId = new Map((await Media.find({ where: { id: In(ids) } })).map((m) => [m.id, m]));
@@ -92,7 +100,9 @@ export class MediaViews {
       height: media.height,
       failureReason: media.failureReason,
       urls,
-      ...(Object.keys(urls).length > 0 ? { urlsExpireAt: new Date(Date.now() + this.env.MEDIA_DOWNLOAD_URL_TTL_SECONDS * 1000).toISOString() } : {}),
+      ...(Object.keys(urls).length > 0
+        ? { urlsExpireAt: new Date(Date.now() + this.env.MEDIA_DOWNLOAD_URL_TTL_SECONDS * 1000).toISOString() }
+        : {}),
     };
   }
 }

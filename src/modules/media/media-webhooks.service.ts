@@ -22,13 +22,22 @@ export class MediaWebhooks {
     private readonly processor: MediaProcessor,
   ) {}
 
-  async streamNotification(signature: string | undefined, rawBody: Buffer | undefined): Promise<{ received: true; mediaId: number | null }> {
+  async streamNotification(
+    signature: string | undefined,
+    rawBody: Buffer | undefined,
+  ): Promise<{ received: true; mediaId: number | null }> {
     const secret = this.env.CLOUDFLARE_STREAM_WEBHOOK_SECRET;
     if (!secret) throw AppException.forbidden('Stream webhooks are not configured here (CLOUDFLARE_STREAM_WEBHOOK_SECRET)');
     if (!rawBody || rawBody.length === 0) throw AppException.badRequest('body', 'must be the JSON notification Stream sends');
     const verdict = verifyStreamWebhook(signature, rawBody, secret, this.env.CLOUDFLARE_WEBHOOK_TOLERANCE_SECONDS);
     if (!verdict.ok) throw AppException.forbidden(verdict.reason);
-    const fresh = await this.redis.client.set(`cloudflare:webhook:${verdict.signature}`, '1', 'EX', this.env.CLOUDFLARE_WEBHOOK_TOLERANCE_SECONDS * 2, 'NX');
+    const fresh = await this.redis.client.set(
+      `cloudflare:webhook:${verdict.signature}`,
+      '1',
+      'EX',
+      this.env.CLOUDFLARE_WEBHOOK_TOLERANCE_SECONDS * 2,
+      'NX',
+    );
     if (fresh !== 'OK') throw AppException.conflict('This webhook was already received (replay)', 'Webhook-Signature');
     let video: StreamVideo;
     try {
@@ -45,7 +54,10 @@ export class MediaWebhooks {
     if (state === 'ready' || video.readyToStream === true) {
       changed = await Media.markStreamReady(media.id, streamReadyPatch(video));
     } else if (state === 'error') {
-      changed = await Media.markFailed(media.id, `Cloudflare Stream could not encode the video (${video.status?.errorReasonText || video.status?.errorReasonCode || 'no reason given'})`);
+      changed = await Media.markFailed(
+        media.id,
+        `Cloudflare Stream could not encode the video (${video.status?.errorReasonText || video.status?.errorReasonCode || 'no reason given'})`,
+      );
     }
     if (changed) {
       this.logger.log(`media ${media.id}: Stream says ${state ?? 'ready'}`);

@@ -79,7 +79,10 @@ export class Media extends BaseActiveRecord {
    * Claims a PENDING upload of `ownerId` for completion in one conditional UPDATE, so two
    * concurrent completes cannot both pass: exactly one gets 'claimed'.
    */
-  static async claimCompletion(id: number, ownerId: number): Promise<{ kind: 'claimed'; media: Media } | { kind: 'not-found' } | { kind: 'already'; status: MediaStatus }> {
+  static async claimCompletion(
+    id: number,
+    ownerId: number,
+  ): Promise<{ kind: 'claimed'; media: Media } | { kind: 'not-found' } | { kind: 'already'; status: MediaStatus }> {
     const result = await this.update({ id, ownerId, status: MediaStatus.PENDING }, { status: MediaStatus.UPLOADED });
     const media = await this.findOneBy({ id, ownerId });
     if (!media) return { kind: 'not-found' };
@@ -94,18 +97,32 @@ export class Media extends BaseActiveRecord {
 
   /** Marks a media FAILED with a readable reason, unless it already ended READY. */
   static async markFailed(id: number, reason: string): Promise<boolean> {
-    const result = await this.update({ id, status: In([MediaStatus.PENDING, MediaStatus.UPLOADED, MediaStatus.PROCESSING]) }, { status: MediaStatus.FAILED, failureReason: reason.slice(0, 500) });
+    const result = await this.update(
+      { id, status: In([MediaStatus.PENDING, MediaStatus.UPLOADED, MediaStatus.PROCESSING]) },
+      { status: MediaStatus.FAILED, failureReason: reason.slice(0, 500) },
+    );
     return result.affected === 1;
   }
 
   /** UPLOADED (or PROCESSING, for a retried or recovered job) → PROCESSING; null when the media is gone or finished. */
   static async startProcessing(id: number): Promise<Media | null> {
-    const result = await this.update({ id, status: In([MediaStatus.UPLOADED, MediaStatus.PROCESSING]) }, { status: MediaStatus.PROCESSING });
+    const result = await this.update(
+      { id, status: In([MediaStatus.UPLOADED, MediaStatus.PROCESSING]) },
+      { status: MediaStatus.PROCESSING },
+    );
     return result.affected === 1 ? this.findOneBy({ id }) : null;
   }
 
   /** PROCESSING → READY with what processing found out; false when the row is no longer PROCESSING. */
-  static async markReady(id: number, patch: Partial<Pick<Media, 'width' | 'height' | 'variants' | 'provider' | 'durationSeconds' | 'playbackUrl' | 'thumbnailUrl' | 'externalId' | 'fallbackReason'>>): Promise<boolean> {
+  static async markReady(
+    id: number,
+    patch: Partial<
+      Pick<
+        Media,
+        'width' | 'height' | 'variants' | 'provider' | 'durationSeconds' | 'playbackUrl' | 'thumbnailUrl' | 'externalId' | 'fallbackReason'
+      >
+    >,
+  ): Promise<boolean> {
     const result = await this.update({ id, status: MediaStatus.PROCESSING }, { ...patch, status: MediaStatus.READY, failureReason: null });
     return result.affected === 1;
   }
@@ -114,7 +131,10 @@ export class Media extends BaseActiveRecord {
   static async findStalledUploads(olderThanSeconds: number, limit = 500): Promise<number[]> {
     const rows = await this.createQueryBuilder('m')
       .select('m.id', 'id')
-      .where('m.status = :status AND m.updatedAt < now() - make_interval(secs => :secs)', { status: MediaStatus.UPLOADED, secs: olderThanSeconds })
+      .where('m.status = :status AND m.updatedAt < now() - make_interval(secs => :secs)', {
+        status: MediaStatus.UPLOADED,
+        secs: olderThanSeconds,
+      })
       .orderBy('m.id')
       .limit(limit)
       .getRawMany<{ id: number }>();
@@ -173,8 +193,14 @@ export class Media extends BaseActiveRecord {
    * A Stream video ready (webhook or poll): UPLOADED or PROCESSING → READY. False when it already
    * ended (a second webhook, or the poll won).
    */
-  static async markStreamReady(id: number, patch: Partial<Pick<Media, 'width' | 'height' | 'durationSeconds' | 'playbackUrl' | 'thumbnailUrl'>>): Promise<boolean> {
-    const result = await this.update({ id, status: In([MediaStatus.UPLOADED, MediaStatus.PROCESSING]) }, { ...patch, status: MediaStatus.READY, failureReason: null });
+  static async markStreamReady(
+    id: number,
+    patch: Partial<Pick<Media, 'width' | 'height' | 'durationSeconds' | 'playbackUrl' | 'thumbnailUrl'>>,
+  ): Promise<boolean> {
+    const result = await this.update(
+      { id, status: In([MediaStatus.UPLOADED, MediaStatus.PROCESSING]) },
+      { ...patch, status: MediaStatus.READY, failureReason: null },
+    );
     return result.affected === 1;
   }
 }

@@ -102,7 +102,10 @@ export class MediaProcessor implements OnApplicationBootstrap, OnApplicationShut
       const rejected = err instanceof MediaRejectedError;
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (rejected || lastAttempt) {
-        const failed = await Media.markFailed(media.id, rejected ? err.message : `processing failed after ${job.attemptsMade + 1} attempts (${(err as Error).message})`);
+        const failed = await Media.markFailed(
+          media.id,
+          rejected ? err.message : `processing failed after ${job.attemptsMade + 1} attempts (${(err as Error).message})`,
+        );
         if (failed) await this.announce(media.id);
       }
       if (rejected) throw new UnrecoverableError(err.message);
@@ -121,10 +124,20 @@ export class MediaProcessor implements OnApplicationBootstrap, OnApplicationShut
     let fallbackReason: string | null = null;
     if (this.images.enabled) {
       try {
-        const source = await this.storage.presignDownload(media.storageKey, { expiresInSeconds: SOURCE_URL_TTL_SECONDS, contentType: media.mimeType });
+        const source = await this.storage.presignDownload(media.storageKey, {
+          expiresInSeconds: SOURCE_URL_TTL_SECONDS,
+          contentType: media.mimeType,
+        });
         const { id, variants } = await this.images.ingest(source, { mediaId: media.id });
         const dims = await checkDimensions(await this.storage.readHead(media.storageKey, IMAGE_HEADER_BYTES)).catch(() => null);
-        return { provider: MediaProvider.CLOUDFLARE_IMAGES, externalId: id, variants, width: dims?.width ?? null, height: dims?.height ?? null, fallbackReason: null };
+        return {
+          provider: MediaProvider.CLOUDFLARE_IMAGES,
+          externalId: id,
+          variants,
+          width: dims?.width ?? null,
+          height: dims?.height ?? null,
+          fallbackReason: null,
+        };
       } catch (err) {
         if (!(err instanceof CloudflareUnavailableError || err instanceof CloudflareRequestError)) throw err;
         fallbackReason = `Cloudflare Images could not process it (${err.message}); variants were made locally`.slice(0, 500);
@@ -152,10 +165,18 @@ export class MediaProcessor implements OnApplicationBootstrap, OnApplicationShut
     let fallbackReason: string | null = null;
     if (this.stream.enabled) {
       try {
-        const source = await this.storage.presignDownload(media.storageKey, { expiresInSeconds: SOURCE_URL_TTL_SECONDS, contentType: media.mimeType });
+        const source = await this.storage.presignDownload(media.storageKey, {
+          expiresInSeconds: SOURCE_URL_TTL_SECONDS,
+          contentType: media.mimeType,
+        });
         const video = await this.stream.copyFromUrl(source, { name: media.fileName, mediaId: media.id });
         await Media.recordExternal(media.id, { externalId: video.uid, provider: MediaProvider.CLOUDFLARE_STREAM });
-        return this.pollStream(Object.assign(media, { externalId: video.uid, provider: MediaProvider.CLOUDFLARE_STREAM }), job, token, video);
+        return this.pollStream(
+          Object.assign(media, { externalId: video.uid, provider: MediaProvider.CLOUDFLARE_STREAM }),
+          job,
+          token,
+          video,
+        );
       } catch (err) {
         if (!(err instanceof CloudflareUnavailableError || err instanceof CloudflareRequestError)) throw err;
         fallbackReason = `Cloudflare Stream could not take it (${err.message}); served as uploaded`.slice(0, 500);
@@ -173,7 +194,10 @@ export class MediaProcessor implements OnApplicationBootstrap, OnApplicationShut
       const variants: Record<string, string> = {};
       for (const name of ['thumbnail', 'preview'] as const) {
         const spec = VARIANTS[name];
-        const data = await sharp(frame).resize(spec.width, spec.height, { fit: spec.fit, withoutEnlargement: spec.fit === 'inside' }).webp({ quality: 80 }).toBuffer();
+        const data = await sharp(frame)
+          .resize(spec.width, spec.height, { fit: spec.fit, withoutEnlargement: spec.fit === 'inside' })
+          .webp({ quality: 80 })
+          .toBuffer();
         const key = variantKey(media.storageKey, name);
         await this.storage.put(key, data, VARIANT_MIME);
         variants[name] = key;
@@ -198,9 +222,14 @@ export class MediaProcessor implements OnApplicationBootstrap, OnApplicationShut
     if (video === null) throw new MediaRejectedError('Cloudflare Stream has no such video (the upload never arrived or was deleted)');
     const state = video?.status?.state;
     if (video && state === 'ready') return streamReadyPatch(video);
-    if (state === 'error') throw new MediaRejectedError(`Cloudflare Stream could not encode the video (${video?.status?.errorReasonText || video?.status?.errorReasonCode || 'no reason given'})`);
+    if (state === 'error')
+      throw new MediaRejectedError(
+        `Cloudflare Stream could not encode the video (${video?.status?.errorReasonText || video?.status?.errorReasonCode || 'no reason given'})`,
+      );
     if (Date.now() - job.timestamp > this.env.CLOUDFLARE_STREAM_READY_TIMEOUT_SECONDS * 1000) {
-      throw new MediaRejectedError(`Cloudflare Stream did not finish the video within ${this.env.CLOUDFLARE_STREAM_READY_TIMEOUT_SECONDS} s`);
+      throw new MediaRejectedError(
+        `Cloudflare Stream did not finish the video within ${this.env.CLOUDFLARE_STREAM_READY_TIMEOUT_SECONDS} s`,
+      );
     }
     await job.moveToDelayed(Date.now() + this.env.CLOUDFLARE_STREAM_POLL_SECONDS * 1000, token);
     throw new DelayedError();
@@ -211,7 +240,11 @@ export class MediaProcessor implements OnApplicationBootstrap, OnApplicationShut
     const media = await Media.findOneBy({ id: mediaId });
     if (!media) return;
     const view = await this.views.toResponse(media);
-    this.broadcaster.mediaReady({ mediaId, status: media.status, urls: { ...view.urls }, failureReason: media.failureReason }, media.ownerId, await Media.postedPlanetIds(mediaId));
+    this.broadcaster.mediaReady(
+      { mediaId, status: media.status, urls: { ...view.urls }, failureReason: media.failureReason },
+      media.ownerId,
+      await Media.postedPlanetIds(mediaId),
+    );
   }
 
   /** A job that failed for good outside process() (stalled too often: its nodes kept dying) still ends its media FAILED. */

@@ -60,7 +60,11 @@ export class MediaService implements OnModuleInit {
       const tus = await this.createStreamUpload(user, dto, fileName, key);
       if (tus) return tus;
     }
-    const target = await this.storage.presignUpload(key, { contentType: dto.mimeType, size: dto.size, expiresInSeconds: this.env.MEDIA_UPLOAD_URL_TTL_SECONDS });
+    const target = await this.storage.presignUpload(key, {
+      contentType: dto.mimeType,
+      size: dto.size,
+      expiresInSeconds: this.env.MEDIA_UPLOAD_URL_TTL_SECONDS,
+    });
     const media = await Media.create({
       ownerId: user.id,
       kind: dto.kind,
@@ -70,7 +74,14 @@ export class MediaService implements OnModuleInit {
       mimeType: dto.mimeType,
       size: String(dto.size),
     }).save();
-    return { mediaId: media.id, method: target.method, uploadUrl: target.url, headers: target.headers, protocol: 'http-put', expiresAt: target.expiresAt.toISOString() };
+    return {
+      mediaId: media.id,
+      method: target.method,
+      uploadUrl: target.url,
+      headers: target.headers,
+      protocol: 'http-put',
+      expiresAt: target.expiresAt.toISOString(),
+    };
   }
 
   /**
@@ -78,7 +89,12 @@ export class MediaService implements OnModuleInit {
    * flaky network resumes from the server's offset. Null when Stream cannot be reached: the caller
    * falls back to a presigned PUT to storage, and the worker copies the video to Stream later.
    */
-  private async createStreamUpload(user: CurrentUserData, dto: CreateUploadDto, fileName: string, key: string): Promise<UploadSessionDto | null> {
+  private async createStreamUpload(
+    user: CurrentUserData,
+    dto: CreateUploadDto,
+    fileName: string,
+    key: string,
+  ): Promise<UploadSessionDto | null> {
     const expiresAt = new Date(Date.now() + this.env.MEDIA_UPLOAD_URL_TTL_SECONDS * 1000);
     let upload: { uid: string; uploadUrl: string };
     try {
@@ -124,7 +140,9 @@ export class MediaService implements OnModuleInit {
       await this.verifyStored(media);
     } catch (err) {
       if (err instanceof UploadRejected) {
-        await this.storage.delete(media.storageKey).catch((e: Error) => this.logger.warn(`could not delete refused upload ${media.storageKey}: ${e.message}`));
+        await this.storage
+          .delete(media.storageKey)
+          .catch((e: Error) => this.logger.warn(`could not delete refused upload ${media.storageKey}: ${e.message}`));
         await Media.markFailed(media.id, err.message);
         throw AppException.badRequest(err.field, err.problem);
       }
@@ -145,7 +163,17 @@ export class MediaService implements OnModuleInit {
 
   /** Queues processing; the job id makes a repeat (recovery sweep, another node) a no-op while the job exists. */
   async enqueue(mediaId: number): Promise<void> {
-    await this.queue.add('process', { mediaId }, { jobId: `media-${mediaId}`, attempts: this.env.MEDIA_JOB_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: 5000 });
+    await this.queue.add(
+      'process',
+      { mediaId },
+      {
+        jobId: `media-${mediaId}`,
+        attempts: this.env.MEDIA_JOB_ATTEMPTS,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: 1000,
+        removeOnFail: 5000,
+      },
+    );
   }
 
   /** Re-queues uploads whose job was lost (a node died between the claim and the queue); any worker node may run it. */
@@ -158,7 +186,10 @@ export class MediaService implements OnModuleInit {
   /** Fails uploads whose URL expired without a complete, and deletes whatever a PUT left of them. */
   async failAbandonedUploads(): Promise<number> {
     const abandoned = await Media.failAbandonedUploads(this.env.MEDIA_UPLOAD_URL_TTL_SECONDS + 60);
-    for (const m of abandoned) await this.storage.delete(m.storageKey).catch((e: Error) => this.logger.warn(`could not delete abandoned upload ${m.storageKey}: ${e.message}`));
+    for (const m of abandoned)
+      await this.storage
+        .delete(m.storageKey)
+        .catch((e: Error) => this.logger.warn(`could not delete abandoned upload ${m.storageKey}: ${e.message}`));
     return abandoned.length;
   }
 
@@ -166,7 +197,8 @@ export class MediaService implements OnModuleInit {
     if (media.provider === MediaProvider.CLOUDFLARE_STREAM) return this.verifyStreamUpload(media);
     const stored = await this.storage.head(media.storageKey);
     if (!stored) throw AppException.conflict('Nothing was uploaded yet: PUT the file to uploadUrl, then complete', 'mediaId');
-    if (stored.size !== Number(media.size)) throw new UploadRejected('size', `was announced as ${media.size} bytes but the upload has ${stored.size}`);
+    if (stored.size !== Number(media.size))
+      throw new UploadRejected('size', `was announced as ${media.size} bytes but the upload has ${stored.size}`);
     const head = await this.storage.readHead(media.storageKey, media.kind === MediaKind.IMAGE ? IMAGE_HEADER_BYTES : MAGIC_BYTES);
     if (!matchesMagic(media.mimeType, head)) throw new UploadRejected('mimeType', `is ${media.mimeType} but the uploaded bytes are not`);
     if (media.kind === MediaKind.IMAGE) {
@@ -185,13 +217,20 @@ export class MediaService implements OnModuleInit {
     try {
       video = await this.stream.video(media.externalId as string);
     } catch (err) {
-      if (err instanceof CloudflareUnavailableError || err instanceof CloudflareRequestError) throw new Error(`Cloudflare Stream: ${err.message}`, { cause: err });
+      if (err instanceof CloudflareUnavailableError || err instanceof CloudflareRequestError)
+        throw new Error(`Cloudflare Stream: ${err.message}`, { cause: err });
       throw err;
     }
     const state = video?.status?.state;
-    if (!video || state === 'pendingupload' || state === undefined) throw AppException.conflict('Nothing was uploaded yet: finish the TUS upload to uploadUrl, then complete', 'mediaId');
-    if (typeof video.size === 'number' && video.size > 0 && video.size !== Number(media.size)) throw new UploadRejected('size', `was announced as ${media.size} bytes but the upload has ${video.size}`);
-    if (state === 'error') throw new UploadRejected('file', `Cloudflare Stream refused the video (${video.status?.errorReasonText || video.status?.errorReasonCode || 'no reason given'})`);
+    if (!video || state === 'pendingupload' || state === undefined)
+      throw AppException.conflict('Nothing was uploaded yet: finish the TUS upload to uploadUrl, then complete', 'mediaId');
+    if (typeof video.size === 'number' && video.size > 0 && video.size !== Number(media.size))
+      throw new UploadRejected('size', `was announced as ${media.size} bytes but the upload has ${video.size}`);
+    if (state === 'error')
+      throw new UploadRejected(
+        'file',
+        `Cloudflare Stream refused the video (${video.status?.errorReasonText || video.status?.errorReasonCode || 'no reason given'})`,
+      );
   }
 
   /** The owner, or an ACTIVE member of a planet where the media was posted; anyone else gets 404. */

@@ -151,7 +151,12 @@ export class Message extends BaseActiveRecord {
   }
 
   /** New content for a live message of `senderId`, in one guarded statement; null if it is gone or not theirs. */
-  static editContent(message: Pick<Message, 'id' | 'attachments'>, senderId: number, content: string, manager?: EntityManager): Promise<{ message: MessageRecord; sender: SenderRef | null } | null> {
+  static editContent(
+    message: Pick<Message, 'id' | 'attachments'>,
+    senderId: number,
+    content: string,
+    manager?: EntityManager,
+  ): Promise<{ message: MessageRecord; sender: SenderRef | null } | null> {
     return editMessageContent(this.managerOf(manager), message, senderId, content);
   }
 
@@ -166,7 +171,12 @@ export class Message extends BaseActiveRecord {
   }
 
   /** May the user mark this message read in this planet? (ACTIVE member; message of that planet) */
-  static readTarget(planetId: number, userId: number, messageId: string, manager?: EntityManager): Promise<{ member: boolean; message: boolean }> {
+  static readTarget(
+    planetId: number,
+    userId: number,
+    messageId: string,
+    manager?: EntityManager,
+  ): Promise<{ member: boolean; message: boolean }> {
     return readTarget(this.managerOf(manager), planetId, userId, messageId);
   }
 }

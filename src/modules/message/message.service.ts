@@ -75,7 +75,9 @@ export class MessageService {
   /** A page with counts; `after` (oldest first) is what a reconnecting client uses to resync. */
   async list(user: CurrentUserData, planetId: number, dto: ListMessagesDto): Promise<MessageListResponseDto> {
     await this.requireMember(planetId, user.id); // on the primary: a membership just granted counts
-    const page = await this.replicas.read(user.id, (manager) => Message.findWithCounts(planetId, { before: dto.before, after: dto.after, limit: dto.limit }, manager));
+    const page = await this.replicas.read(user.id, (manager) =>
+      Message.findWithCounts(planetId, { before: dto.before, after: dto.after, limit: dto.limit }, manager),
+    );
     return { data: await this.mediaViews.decorateAttachments(page.data.map(withCounts)), hasMore: page.hasMore };
   }
 
@@ -149,5 +151,10 @@ const TYPE_OF_KIND: Record<MediaKind, MessageType> = {
 };
 
 function withCounts(item: MessageWithCounts): MessageWithCountsDto {
-  return { ...toMessageResponse(item.message, item.sender), readCount: item.readCount, unreadCount: item.unreadCount, replyCount: item.replyCount };
+  return {
+    ...toMessageResponse(item.message, item.sender),
+    readCount: item.readCount,
+    unreadCount: item.unreadCount,
+    replyCount: item.replyCount,
+  };
 }

@@ -4,7 +4,9 @@ import { searchableTextOf } from './searchable-text';
 
 describe('searchableTextOf (pure, no instance)', () => {
   it('joins content and attachment file names, NFKC-normalised, lower-cased, whitespace collapsed', () => {
-    expect(searchableTextOf('  내일  ＢＵＳＡＮ\n에서\t만나요 ', [{ fileName: 'Haeundae.JPG' }, { fileName: '일정표 v2.pdf' }])).toBe('내일 busan 에서 만나요 haeundae.jpg 일정표 v2.pdf');
+    expect(searchableTextOf('  내일  ＢＵＳＡＮ\n에서\t만나요 ', [{ fileName: 'Haeundae.JPG' }, { fileName: '일정표 v2.pdf' }])).toBe(
+      '내일 busan 에서 만나요 haeundae.jpg 일정표 v2.pdf',
+    );
     expect(searchableTextOf(null, [])).toBe('');
     expect(searchableTextOf(undefined, undefined)).toBe('');
     expect(searchableTextOf(null, [{ fileName: 'ﾊﾟﾝ.png' }])).toBe('パン.png');

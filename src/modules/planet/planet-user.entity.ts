@@ -131,7 +131,13 @@ export class PlanetUser extends MembershipRecord {
   }
 
   /** Makes `existing` (or a new row) the user's ACTIVE membership with `role`; inside the caller's transaction. */
-  static async activate(m: EntityManager, planetId: number, userId: number, existing: PlanetUser | null, role: PlanetRole): Promise<PlanetUser> {
+  static async activate(
+    m: EntityManager,
+    planetId: number,
+    userId: number,
+    existing: PlanetUser | null,
+    role: PlanetRole,
+  ): Promise<PlanetUser> {
     PlanetUser.invalidateAfterCommit(m, [{ planetId, userId }]);
     if (!existing) return m.save(m.create(PlanetUser, { planetId, userId, role, status: MembershipStatus.ACTIVE }));
     const joinedAt = new Date();
@@ -141,7 +147,11 @@ export class PlanetUser extends MembershipRecord {
 
   /** Ends the user's ACTIVE membership of the planet; false when there was none. */
   static async endOne(m: EntityManager, planetId: number, userId: number): Promise<boolean> {
-    const result = await m.update(PlanetUser, { planetId, userId, status: MembershipStatus.ACTIVE }, { status: MembershipStatus.LEFT, leftAt: new Date() });
+    const result = await m.update(
+      PlanetUser,
+      { planetId, userId, status: MembershipStatus.ACTIVE },
+      { status: MembershipStatus.LEFT, leftAt: new Date() },
+    );
     const ended = (result.affected ?? 0) > 0;
     if (ended) PlanetUser.invalidateAfterCommit(m, [{ planetId, userId }]);
     return ended;

@@ -130,7 +130,10 @@ export class Planet extends BaseActiveRecord {
   static async findForTravel(travelId: number, userId: number): Promise<PlanetWithStats[]> {
     const { entities, raw } = await Planet.createQueryBuilder('p')
       .addSelect(`(SELECT count(*) FROM planet_user c WHERE c.planet_id = p.id AND ${PlanetUser.liveSql('c')})::int`, 'member_count')
-      .addSelect(`EXISTS (SELECT 1 FROM planet_user c WHERE c.planet_id = p.id AND c.user_id = :userId AND ${PlanetUser.liveSql('c')})`, 'is_member')
+      .addSelect(
+        `EXISTS (SELECT 1 FROM planet_user c WHERE c.planet_id = p.id AND c.user_id = :userId AND ${PlanetUser.liveSql('c')})`,
+        'is_member',
+      )
       .where('p.travelId = :travelId', { travelId, userId })
       .orderBy('p.id', 'ASC')
       .getRawAndEntities<{ member_count: number; is_member: boolean }>();
@@ -183,7 +186,10 @@ export class Planet extends BaseActiveRecord {
   private static async lockTravelMembership(m: EntityManager, travelId: number, userId: number): Promise<PlanetRefusal | null> {
     if (await TravelUser.findActive(travelId, userId, m, true)) return null;
     // Not (or no longer) a member: a PRIVATE travel stays hidden, as if it did not exist.
-    const [travel] = await m.query<{ visibility: TravelVisibility }[]>('SELECT visibility FROM travel WHERE id = $1 AND deleted_at IS NULL', [travelId]);
+    const [travel] = await m.query<{ visibility: TravelVisibility }[]>(
+      'SELECT visibility FROM travel WHERE id = $1 AND deleted_at IS NULL',
+      [travelId],
+    );
     return travel?.visibility === TravelVisibility.PUBLIC ? { kind: 'not-travel-member' } : { kind: 'not-found' };
   }
 }

@@ -72,7 +72,13 @@ export class TravelUser extends MembershipRecord {
   }
 
   /** Makes `existing` (or a new row) the user's ACTIVE membership with `role`; inside the caller's transaction. */
-  static async activate(m: EntityManager, travelId: number, userId: number, existing: TravelUser | null, role: TravelRole): Promise<TravelUser> {
+  static async activate(
+    m: EntityManager,
+    travelId: number,
+    userId: number,
+    existing: TravelUser | null,
+    role: TravelRole,
+  ): Promise<TravelUser> {
     if (!existing) return m.save(m.create(TravelUser, { travelId, userId, role, status: MembershipStatus.ACTIVE }));
     const joinedAt = new Date();
     await m.update(TravelUser, { id: existing.id }, { status: MembershipStatus.ACTIVE, role, leftAt: null, joinedAt });

@@ -68,7 +68,8 @@ export type TravelRefusal =
   | { kind: 'last-host-demoted' };
 
 export type TravelMembershipOutcome = ({ kind: 'member' } & TravelMembershipChange) | TravelRefusal;
-export type TravelLeaveOutcome = ({ kind: 'left' } & TravelLeaveResult) | Extract<TravelRefusal, { kind: 'not-found' | 'last-host-leaving' }>;
+export type TravelLeaveOutcome =
+  ({ kind: 'left' } & TravelLeaveResult) | Extract<TravelRefusal, { kind: 'not-found' | 'last-host-leaving' }>;
 
 export interface TravelAccess {
   travel: Travel;
@@ -313,10 +314,14 @@ export class Travel extends BaseActiveRecord {
       const travel = await Travel.lockLive(m, travelId);
       if (!travel) return { kind: 'not-found' };
       const membership = await TravelUser.findActive(travelId, userId, m);
-      if (!membership) return travel.visibility === TravelVisibility.PUBLIC ? { kind: 'left', left: false, endedPlanetIds: [], travelDeleted: false } : { kind: 'not-found' };
+      if (!membership)
+        return travel.visibility === TravelVisibility.PUBLIC
+          ? { kind: 'left', left: false, endedPlanetIds: [], travelDeleted: false }
+          : { kind: 'not-found' };
 
       const lastMember = travel.participantCount <= 1;
-      if (membership.role === TravelRole.HOST && !lastMember && (await Travel.otherHostCount(m, travelId, userId)) === 0) return { kind: 'last-host-leaving' };
+      if (membership.role === TravelRole.HOST && !lastMember && (await Travel.otherHostCount(m, travelId, userId)) === 0)
+        return { kind: 'last-host-leaving' };
       await TravelUser.end(m, membership.id);
       await m.query('UPDATE travel SET participant_count = participant_count - 1 WHERE id = $1', [travelId]);
       const ended = await PlanetUser.endInTravel(m, travelId, userId);
@@ -357,7 +362,13 @@ export class Travel extends BaseActiveRecord {
     await m.query('UPDATE travel SET deleted_at = now() WHERE id = $1', [id]);
   }
 
-  private static async activate(m: EntityManager, travel: Travel, userId: number, existing: TravelUser | null, role: TravelRole): Promise<TravelMembershipOutcome> {
+  private static async activate(
+    m: EntityManager,
+    travel: Travel,
+    userId: number,
+    existing: TravelUser | null,
+    role: TravelRole,
+  ): Promise<TravelMembershipOutcome> {
     const membership = await TravelUser.activate(m, travel.id, userId, existing, role);
     await m.query('UPDATE travel SET participant_count = participant_count + 1 WHERE id = $1', [travel.id]);
     return { kind: 'member', membership, participantCount: travel.participantCount + 1, changed: true };

@@ -79,7 +79,11 @@ export class TravelService {
    * The (not deleted) travel as plain data, cached; tag `travel:<id>`: every change of the travel
    * or its memberships (Travel.lockLive). "Not found" is not cached (the id may be created next).
    */
-  @CacheResult<[number]>(TRAVEL_DETAILS_TTL_SECONDS, { namespace: TRAVEL_DETAILS_CACHE, tags: (id) => [`travel:${id}`], store: (summary) => summary !== null })
+  @CacheResult<[number]>(TRAVEL_DETAILS_TTL_SECONDS, {
+    namespace: TRAVEL_DETAILS_CACHE,
+    tags: (id) => [`travel:${id}`],
+    store: (summary) => summary !== null,
+  })
   async summary(id: number): Promise<TravelSummary | null> {
     return (await Travel.findOneBy({ id }))?.toSummary() ?? null;
   }
@@ -129,7 +133,8 @@ export class TravelService {
     if (outcome.kind !== 'left') throw refusal(outcome);
     if (!outcome.left) return;
     await this.popularChanged();
-    for (const planetId of outcome.endedPlanetIds) this.events.emit('planet.membership.changed', { planetId, userId: user.id, active: false });
+    for (const planetId of outcome.endedPlanetIds)
+      this.events.emit('planet.membership.changed', { planetId, userId: user.id, active: false });
   }
 
   /**

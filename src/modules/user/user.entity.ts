@@ -16,7 +16,6 @@ import { normalizeEmail } from '../../common/validation/validators';
 import { Profile as ProfileEntity } from './profile.entity';
 import { TravelUser } from '../travel/travel-user.entity';
 
-
 @Entity('user')
 @Index('UQ_user_email_lower', { synchronize: false })
 export class User extends BaseActiveRecord {
@@ -96,7 +95,10 @@ export class User extends BaseActiveRecord {
    */
   static async deleteAccount(id: number): Promise<boolean> {
     return this.transaction(async (manager) => {
-      const res = await manager.query<[unknown[], number]>('UPDATE "user" SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id', [id]);
+      const res = await manager.query<[unknown[], number]>(
+        'UPDATE "user" SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id',
+        [id],
+      );
       if (res[0].length === 0) return false;
       // Every cached membership check of the account (PlanetUser.findActive / activePlanetIds).
       afterCommit(manager, () => invalidateCacheTags([`user:${id}`]));

@@ -88,10 +88,14 @@
     }
     (spec.thresholds || []).forEach(function (t) {
       if (offScale.indexOf(t) >= 0) {
-        svg.appendChild(el('text', { class: 'threshold-label', x: W - PAD.r, y: PAD.t + 8, 'text-anchor': 'end' }, t.label + ' (above the scale)'));
+        svg.appendChild(
+          el('text', { class: 'threshold-label', x: W - PAD.r, y: PAD.t + 8, 'text-anchor': 'end' }, t.label + ' (above the scale)'),
+        );
         return;
       }
-      svg.appendChild(el('line', { class: 'threshold', x1: PAD.l, x2: W - PAD.r, y1: y(t.value), y2: y(t.value), 'data-threshold': t.value }));
+      svg.appendChild(
+        el('line', { class: 'threshold', x1: PAD.l, x2: W - PAD.r, y1: y(t.value), y2: y(t.value), 'data-threshold': t.value }),
+      );
       svg.appendChild(el('text', { class: 'threshold-label', x: W - PAD.r, y: y(t.value) - 3, 'text-anchor': 'end' }, t.label));
     });
     var drawn = 0;
@@ -121,7 +125,11 @@
       if (d) svg.appendChild(el('path', { class: 'line c' + si, d: d, 'data-series': s.name }));
       // A point with no neighbour draws no line: mark it with a dot.
       s.values.forEach(function (v, i) {
-        var alone = v !== null && isFinite(v) && !(i > 0 && s.values[i - 1] !== null && isFinite(s.values[i - 1])) && !(i + 1 < s.values.length && s.values[i + 1] !== null && isFinite(s.values[i + 1]));
+        var alone =
+          v !== null &&
+          isFinite(v) &&
+          !(i > 0 && s.values[i - 1] !== null && isFinite(s.values[i - 1])) &&
+          !(i + 1 < s.values.length && s.values[i + 1] !== null && isFinite(s.values[i + 1]));
         if (alone) svg.appendChild(el('circle', { class: 'dot c' + si, cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 2.5 }));
       });
       var item = h('span', '');
@@ -129,7 +137,8 @@
       item.appendChild(document.createTextNode(s.name + ': ' + fmt(latest) + (spec.unit || '') + (s.note ? ' ' + s.note : '')));
       legend.appendChild(item);
     });
-    if (drawn === 0) svg.appendChild(el('text', { class: 'empty', x: W / 2, y: H / 2, 'text-anchor': 'middle' }, spec.empty || 'no data yet'));
+    if (drawn === 0)
+      svg.appendChild(el('text', { class: 'empty', x: W / 2, y: H / 2, 'text-anchor': 'middle' }, spec.empty || 'no data yet'));
     svg.setAttribute('data-points', String(drawn));
     svg.setAttribute('data-last', last === null ? '' : String(last));
   }
@@ -199,10 +208,28 @@
     head.textContent = '';
     head.appendChild(kpiBox('req/s (last)', last ? fmt(last.reqPerSec) : '–'));
     head.appendChild(kpiBox('messages/s (last)', last ? fmt(last.msgPerSec) : '–'));
-    head.appendChild(kpiBox('worst route P95 (' + data.summaryWindowSeconds / 60 + ' min)', worstP95 ? fmt(worstP95.p95 * 1000) + ' ms' : '–', worstP95 ? worstP95.p95 >= k.p95Seconds : undefined));
-    head.appendChild(kpiBox('5xx rate (' + data.summaryWindowSeconds / 60 + ' min)', req ? fmt((errs / req) * 100, 3) + ' %' : '–', req ? errs / req >= k.errorRate : undefined));
+    head.appendChild(
+      kpiBox(
+        'worst route P95 (' + data.summaryWindowSeconds / 60 + ' min)',
+        worstP95 ? fmt(worstP95.p95 * 1000) + ' ms' : '–',
+        worstP95 ? worstP95.p95 >= k.p95Seconds : undefined,
+      ),
+    );
+    head.appendChild(
+      kpiBox(
+        '5xx rate (' + data.summaryWindowSeconds / 60 + ' min)',
+        req ? fmt((errs / req) * 100, 3) + ' %' : '–',
+        req ? errs / req >= k.errorRate : undefined,
+      ),
+    );
     head.appendChild(kpiBox('sockets', last ? fmt(last.sockets, 0) : '–'));
-    head.appendChild(kpiBox('pool in use', last ? last.poolInUse + ' / ' + last.poolMax + (last.poolWaiting ? ' (+' + last.poolWaiting + ' waiting)' : '') : '–', last ? last.poolWaiting > 0 : undefined));
+    head.appendChild(
+      kpiBox(
+        'pool in use',
+        last ? last.poolInUse + ' / ' + last.poolMax + (last.poolWaiting ? ' (+' + last.poolWaiting + ' waiting)' : '') : '–',
+        last ? last.poolWaiting > 0 : undefined,
+      ),
+    );
 
     chart({
       id: 'latency',
@@ -210,9 +237,24 @@
       unit: '',
       times: chosenTimes,
       series: [
-        { name: 'P95', values: chosen.map(function (p) { return ms(p.p95); }) },
-        { name: 'P50', values: chosen.map(function (p) { return ms(p.p50); }) },
-        { name: 'P99', values: chosen.map(function (p) { return ms(p.p99); }) },
+        {
+          name: 'P95',
+          values: chosen.map(function (p) {
+            return ms(p.p95);
+          }),
+        },
+        {
+          name: 'P50',
+          values: chosen.map(function (p) {
+            return ms(p.p50);
+          }),
+        },
+        {
+          name: 'P99',
+          values: chosen.map(function (p) {
+            return ms(p.p99);
+          }),
+        },
       ],
       thresholds: [
         { value: k.p95Seconds * 1000, label: 'KPI P95 < ' + k.p95Seconds * 1000 + ' ms' },
@@ -225,7 +267,14 @@
       title: 'Error rate (5xx) of ' + label + ' (%)',
       unit: '%',
       times: chosenTimes,
-      series: [{ name: '5xx', values: chosen.map(function (p) { return pct(p.errorRate); }) }],
+      series: [
+        {
+          name: '5xx',
+          values: chosen.map(function (p) {
+            return pct(p.errorRate);
+          }),
+        },
+      ],
       thresholds: [{ value: k.errorRate * 100, label: 'KPI < ' + k.errorRate * 100 + ' %' }],
       empty: 'no request in the history',
     });
@@ -234,15 +283,32 @@
       title: 'Requests and messages per second',
       times: times,
       series: [
-        { name: 'requests/s', values: points.map(function (p) { return p.reqPerSec; }) },
-        { name: 'messages/s', values: points.map(function (p) { return p.msgPerSec; }) },
+        {
+          name: 'requests/s',
+          values: points.map(function (p) {
+            return p.reqPerSec;
+          }),
+        },
+        {
+          name: 'messages/s',
+          values: points.map(function (p) {
+            return p.msgPerSec;
+          }),
+        },
       ],
     });
     chart({
       id: 'sockets',
       title: 'Sockets connected (this instance)',
       times: times,
-      series: [{ name: 'sockets', values: points.map(function (p) { return p.sockets; }) }],
+      series: [
+        {
+          name: 'sockets',
+          values: points.map(function (p) {
+            return p.sockets;
+          }),
+        },
+      ],
       // Far above a small instance's count: named at the top instead of flattening the line.
       thresholds: [{ value: k.concurrentUsers, label: 'KPI > ' + fmt(k.concurrentUsers, 0) + ' users', offScale: true }],
     });
@@ -252,7 +318,14 @@
       unit: '%',
       yMax: 100,
       times: times,
-      series: [{ name: 'hit rate', values: points.map(function (p) { return pct(p.cacheHitRate); }) }],
+      series: [
+        {
+          name: 'hit rate',
+          values: points.map(function (p) {
+            return pct(p.cacheHitRate);
+          }),
+        },
+      ],
       thresholds: [{ value: k.cacheHitRate * 100, label: 'KPI > ' + k.cacheHitRate * 100 + ' %' }],
       empty: 'no cache read in the history',
     });
@@ -262,26 +335,55 @@
       unit: '%',
       yMax: 100,
       times: times,
-      series: [{ name: 'in use', values: points.map(function (p) { return pct(p.poolSaturation); }), note: last ? '(' + last.poolInUse + '/' + last.poolMax + ', ' + last.poolWaiting + ' waiting)' : '' }],
+      series: [
+        {
+          name: 'in use',
+          values: points.map(function (p) {
+            return pct(p.poolSaturation);
+          }),
+          note: last ? '(' + last.poolInUse + '/' + last.poolMax + ', ' + last.poolWaiting + ' waiting)' : '',
+        },
+      ],
     });
     chart({
       id: 'waiting',
       title: 'Queries waiting for a pool connection',
       times: times,
-      series: [{ name: 'waiting', values: points.map(function (p) { return p.poolWaiting; }) }],
+      series: [
+        {
+          name: 'waiting',
+          values: points.map(function (p) {
+            return p.poolWaiting;
+          }),
+        },
+      ],
     });
     chart({
       id: 'queue',
       title: 'Job queue depth (waiting + prioritized + delayed + active)',
       times: times,
-      series: [{ name: 'jobs', values: points.map(function (p) { return p.queueDepth; }) }],
+      series: [
+        {
+          name: 'jobs',
+          values: points.map(function (p) {
+            return p.queueDepth;
+          }),
+        },
+      ],
       empty: 'no job queue series on this instance',
     });
     chart({
       id: 'lag',
       title: 'Event-loop lag P99 (ms)',
       times: times,
-      series: [{ name: 'lag P99', values: points.map(function (p) { return ms(p.eventLoopLagP99); }) }],
+      series: [
+        {
+          name: 'lag P99',
+          values: points.map(function (p) {
+            return ms(p.eventLoopLagP99);
+          }),
+        },
+      ],
     });
 
     // routes table
@@ -344,7 +446,8 @@
         state.data = data;
         render();
         status.className = '';
-        status.textContent = 'updated ' + clock(data.generatedAt) + ' · every ' + data.intervalSeconds + ' s · ' + data.points.length + ' intervals';
+        status.textContent =
+          'updated ' + clock(data.generatedAt) + ' · every ' + data.intervalSeconds + ' s · ' + data.points.length + ' intervals';
         document.body.setAttribute('data-updates', String(Number(document.body.getAttribute('data-updates') || 0) + 1));
         setTimeout(poll, data.intervalSeconds * 1000);
       })

@@ -14,7 +14,12 @@ export class RegisterDto {
   @MaxLength(254)
   email!: string;
 
-  @ApiProperty({ minLength: 8, maxLength: 72, example: 'connecto123!', description: 'At most 72 bytes of UTF-8 (bcrypt reads no more): 72 ASCII characters or 24 Hangul syllables' })
+  @ApiProperty({
+    minLength: 8,
+    maxLength: 72,
+    example: 'connecto123!',
+    description: 'At most 72 bytes of UTF-8 (bcrypt reads no more): 72 ASCII characters or 24 Hangul syllables',
+  })
   @IsString()
   @MinLength(8)
   @MaxUtf8Bytes(PASSWORD_MAX_BYTES)
@@ -39,7 +44,11 @@ export class LoginDto {
   @IsSafeText({ singleLine: true })
   email!: string;
 
-  @ApiProperty({ example: 'connecto123!', maxLength: 72, description: 'At most 72 bytes of UTF-8, as at register: a longer one could never have been set' })
+  @ApiProperty({
+    example: 'connecto123!',
+    maxLength: 72,
+    description: 'At most 72 bytes of UTF-8, as at register: a longer one could never have been set',
+  })
   @IsString()
   @MinLength(1)
   @MaxUtf8Bytes(PASSWORD_MAX_BYTES)

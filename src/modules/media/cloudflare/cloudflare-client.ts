@@ -64,7 +64,13 @@ export class CloudflareClient {
     private readonly metrics: Metrics,
   ) {
     this.enabled = cloudflareOf(env);
-    if (env.CLOUDFLARE_API_TOKEN) this.limit = new CloudflareRateLimit(redis, env.CLOUDFLARE_API_TOKEN, env.CLOUDFLARE_RATE_LIMIT_REQUESTS, env.CLOUDFLARE_RATE_LIMIT_WINDOW_SECONDS * 1000);
+    if (env.CLOUDFLARE_API_TOKEN)
+      this.limit = new CloudflareRateLimit(
+        redis,
+        env.CLOUDFLARE_API_TOKEN,
+        env.CLOUDFLARE_RATE_LIMIT_REQUESTS,
+        env.CLOUDFLARE_RATE_LIMIT_WINDOW_SECONDS * 1000,
+      );
   }
 
   private count(api: CloudflareApi, outcome: CloudflareOutcome): void {
@@ -86,7 +92,9 @@ export class CloudflareClient {
       if (wait === 0) return;
       if (Date.now() + wait > deadline) {
         this.count(api, 'throttled');
-        throw new CloudflareUnavailableError(`the Cloudflare API limit (${this.env.CLOUDFLARE_RATE_LIMIT_REQUESTS} requests per ${this.env.CLOUDFLARE_RATE_LIMIT_WINDOW_SECONDS} s, all nodes) is spent for ${Math.ceil(wait / 1000)} s`);
+        throw new CloudflareUnavailableError(
+          `the Cloudflare API limit (${this.env.CLOUDFLARE_RATE_LIMIT_REQUESTS} requests per ${this.env.CLOUDFLARE_RATE_LIMIT_WINDOW_SECONDS} s, all nodes) is spent for ${Math.ceil(wait / 1000)} s`,
+        );
       }
       await sleep(wait);
     }
@@ -96,7 +104,8 @@ export class CloudflareClient {
     const base = this.env.CLOUDFLARE_API_BASE_URL.replace(/\/$/, '');
     const url = new URL(`${base}/accounts/${this.env.CLOUDFLARE_ACCOUNT_ID}/${opts.path}`);
     for (const [k, v] of Object.entries(opts.query ?? {})) url.searchParams.set(k, v);
-    const deadline = Date.now() + this.env.CLOUDFLARE_MAX_WAIT_SECONDS * 1000 + this.env.CLOUDFLARE_TIMEOUT_MS * (this.env.CLOUDFLARE_RETRIES + 1);
+    const deadline =
+      Date.now() + this.env.CLOUDFLARE_MAX_WAIT_SECONDS * 1000 + this.env.CLOUDFLARE_TIMEOUT_MS * (this.env.CLOUDFLARE_RETRIES + 1);
     const maxWaitMs = this.env.CLOUDFLARE_MAX_WAIT_SECONDS * 1000;
     let lastProblem = '';
     for (let attempt = 0; attempt <= this.env.CLOUDFLARE_RETRIES; attempt++) {

@@ -58,7 +58,10 @@ export class CloudflareImages {
   private async createVariants(): Promise<void> {
     const flag = `cloudflare:images:variants:${Object.values(CF_VARIANT_IDS).join(',')}`;
     if ((await this.redis.client.get(flag).catch(() => null)) === '1') return;
-    const { result } = await this.cf.request<{ variants?: Record<string, unknown> }>('images', { method: 'GET', path: 'images/v1/variants' });
+    const { result } = await this.cf.request<{ variants?: Record<string, unknown> }>('images', {
+      method: 'GET',
+      path: 'images/v1/variants',
+    });
     const existing = new Set(Object.keys(result?.variants ?? {}));
     for (const name of Object.keys(VARIANTS) as VariantName[]) {
       const def = variantDefinition(name);
@@ -80,7 +83,8 @@ export class CloudflareImages {
     form.set('metadata', JSON.stringify(meta));
     form.set('requireSignedURLs', this.env.CLOUDFLARE_IMAGES_SIGNING_KEY ? 'true' : 'false');
     const { result } = await this.cf.request<ImageResult>('images', { method: 'POST', path: 'images/v1', form });
-    if (!result?.id || !Array.isArray(result.variants)) throw new CloudflareRequestError(200, 'Cloudflare Images answered without an image id or variants', result);
+    if (!result?.id || !Array.isArray(result.variants))
+      throw new CloudflareRequestError(200, 'Cloudflare Images answered without an image id or variants', result);
     const byId = new Map(result.variants.map((u) => [u.split('?')[0].split('/').pop() ?? '', u]));
     const variants = {} as Record<VariantName, string>;
     for (const name of Object.keys(CF_VARIANT_IDS) as VariantName[]) {

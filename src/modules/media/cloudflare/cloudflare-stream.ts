@@ -48,7 +48,12 @@ export class CloudflareStream {
     return this.cf.enabled.stream;
   }
 
-  async createDirectUpload(opts: { size: number; name: string; mediaId?: number; expiresAt: Date }): Promise<{ uid: string; uploadUrl: string }> {
+  async createDirectUpload(opts: {
+    size: number;
+    name: string;
+    mediaId?: number;
+    expiresAt: Date;
+  }): Promise<{ uid: string; uploadUrl: string }> {
     const metadata = tusMetadata({
       name: opts.name,
       maxDurationSeconds: String(this.env.CLOUDFLARE_STREAM_MAX_DURATION_SECONDS),
@@ -62,7 +67,8 @@ export class CloudflareStream {
     });
     const uid = res.headers.get('stream-media-id');
     const uploadUrl = res.headers.get('location');
-    if (!uid || !uploadUrl) throw new CloudflareRequestError(res.status, 'Stream answered the direct upload without Location or stream-media-id', null);
+    if (!uid || !uploadUrl)
+      throw new CloudflareRequestError(res.status, 'Stream answered the direct upload without Location or stream-media-id', null);
     return { uid, uploadUrl };
   }
 
@@ -86,7 +92,13 @@ export type WebhookVerdict = { ok: true; time: number; signature: string } | { o
  * webhook secret over `<time>.<raw body>`, compared in constant time; a time further than
  * `toleranceSeconds` from now is refused (a replay).
  */
-export function verifyStreamWebhook(header: string | undefined, rawBody: Buffer, secret: string, toleranceSeconds: number, nowMs = Date.now()): WebhookVerdict {
+export function verifyStreamWebhook(
+  header: string | undefined,
+  rawBody: Buffer,
+  secret: string,
+  toleranceSeconds: number,
+  nowMs = Date.now(),
+): WebhookVerdict {
   if (!header) return { ok: false, reason: 'Webhook-Signature is missing' };
   const parts = new Map(
     header.split(',').map((p) => {
@@ -96,10 +108,12 @@ export function verifyStreamWebhook(header: string | undefined, rawBody: Buffer,
   );
   const time = parts.get('time') ?? '';
   const sig = parts.get('sig1') ?? '';
-  if (!/^\d{1,12}$/.test(time) || !/^[0-9a-f]{64}$/i.test(sig)) return { ok: false, reason: 'Webhook-Signature must be time=<unix seconds>,sig1=<hex>' };
+  if (!/^\d{1,12}$/.test(time) || !/^[0-9a-f]{64}$/i.test(sig))
+    return { ok: false, reason: 'Webhook-Signature must be time=<unix seconds>,sig1=<hex>' };
   const want = createHmac('sha256', secret).update(`${time}.`).update(rawBody).digest();
   const given = Buffer.from(sig, 'hex');
   if (given.length !== want.length || !timingSafeEqual(given, want)) return { ok: false, reason: 'Webhook-Signature does not match' };
-  if (Math.abs(nowMs / 1000 - Number(time)) > toleranceSeconds) return { ok: false, reason: `Webhook-Signature time is more than ${toleranceSeconds} s away from now` };
+  if (Math.abs(nowMs / 1000 - Number(time)) > toleranceSeconds)
+    return { ok: false, reason: `Webhook-Signature time is more than ${toleranceSeconds} s away from now` };
   return { ok: true, time: Number(time), signature: sig.toLowerCase() };
 }

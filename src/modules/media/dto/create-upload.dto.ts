@@ -24,7 +24,11 @@ export class CreateUploadDto {
   @MaxLength(127)
   mimeType!: string;
 
-  @ApiProperty({ minimum: 1, maximum: MEDIA_LIMITS[MediaKind.VIDEO].maxBytes, description: 'exact size in bytes; images at most 10 MiB, videos 200 MiB, files 50 MiB' })
+  @ApiProperty({
+    minimum: 1,
+    maximum: MEDIA_LIMITS[MediaKind.VIDEO].maxBytes,
+    description: 'exact size in bytes; images at most 10 MiB, videos 200 MiB, files 50 MiB',
+  })
   @IsInt()
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)

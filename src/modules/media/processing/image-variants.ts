@@ -55,10 +55,14 @@ export async function checkDimensions(input: Buffer): Promise<{ width: number; h
 
 export function assertWithinLimits(width: number, height: number): { width: number; height: number } {
   if (width > IMAGE_MAX_SIDE || height > IMAGE_MAX_SIDE) {
-    throw new MediaRejectedError(`the image is ${width}×${height} px; at most ${IMAGE_MAX_SIDE.toLocaleString('en')} px a side are accepted`);
+    throw new MediaRejectedError(
+      `the image is ${width}×${height} px; at most ${IMAGE_MAX_SIDE.toLocaleString('en')} px a side are accepted`,
+    );
   }
   if (width * height > IMAGE_MAX_PIXELS) {
-    throw new MediaRejectedError(`the image has ${Math.round((width * height) / 1e6)} megapixels; at most ${IMAGE_MAX_PIXELS / 1e6} are accepted`);
+    throw new MediaRejectedError(
+      `the image has ${Math.round((width * height) / 1e6)} megapixels; at most ${IMAGE_MAX_PIXELS / 1e6} are accepted`,
+    );
   }
   return { width, height };
 }

@@ -33,9 +33,26 @@ export async function posterFrame(ffmpeg: string, video: Readable): Promise<Buff
       new Promise<Buffer>((resolve, reject) =>
         execFile(
           ffmpeg,
-          ['-hide_banner', '-loglevel', 'error', ...seek, '-i', input, '-an', '-sn', '-frames:v', '1', '-f', 'image2', '-c:v', 'png', 'pipe:1'],
+          [
+            '-hide_banner',
+            '-loglevel',
+            'error',
+            ...seek,
+            '-i',
+            input,
+            '-an',
+            '-sn',
+            '-frames:v',
+            '1',
+            '-f',
+            'image2',
+            '-c:v',
+            'png',
+            'pipe:1',
+          ],
           { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024, timeout: 60_000 },
-          (err, stdout, stderr) => (err ? reject(new Error(`ffmpeg: ${stderr.toString().trim().slice(0, 200) || err.message}`)) : resolve(stdout)),
+          (err, stdout, stderr) =>
+            err ? reject(new Error(`ffmpeg: ${stderr.toString().trim().slice(0, 200) || err.message}`)) : resolve(stdout),
         ),
       );
     let png = await grab(['-ss', '0.5']);

@@ -12,7 +12,13 @@ export function isChangeCursor(value: unknown): value is string {
 
 function IsChangeCursor(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
-    { name: 'isChangeCursor', validator: { validate: isChangeCursor, defaultMessage: () => '$property must be a change cursor: 0 or a nextCursor / changeSeq the server returned' } },
+    {
+      name: 'isChangeCursor',
+      validator: {
+        validate: isChangeCursor,
+        defaultMessage: () => '$property must be a change cursor: 0 or a nextCursor / changeSeq the server returned',
+      },
+    },
     options,
   );
 }
@@ -43,11 +49,15 @@ export class ListChangesDto {
 export class MessageChangesResponseDto {
   @ApiProperty({
     type: [MessageResponseDto],
-    description: 'Messages created, edited or deleted after `since`, oldest change first; each message once, in its latest state (a deleted one as a tombstone: `deleted: true`, no content)',
+    description:
+      'Messages created, edited or deleted after `since`, oldest change first; each message once, in its latest state (a deleted one as a tombstone: `deleted: true`, no content)',
   })
   data!: MessageResponseDto[];
 
-  @ApiProperty({ example: '5170', description: 'Pass as `since` next time: the `changeSeq` of the last item, or `since` itself when there was nothing new' })
+  @ApiProperty({
+    example: '5170',
+    description: 'Pass as `since` next time: the `changeSeq` of the last item, or `since` itself when there was nothing new',
+  })
   nextCursor!: string;
 
   @ApiProperty({ description: 'More changes are waiting: ask again with `nextCursor` at once' })

@@ -26,7 +26,8 @@ export class MessageResponseDto {
   @ApiProperty() deleted!: boolean;
   @ApiProperty({
     example: '5120',
-    description: 'bigint as a string: where this state of the message is in its planet\'s change feed (GET /planets/:planetId/changes); larger is newer',
+    description:
+      "bigint as a string: where this state of the message is in its planet's change feed (GET /planets/:planetId/changes); larger is newer",
   })
   changeSeq!: string;
 }

@@ -24,7 +24,8 @@ export class SearchResponseDto {
   @ApiProperty({ description: 'Exact number of matches, up to 1,000 (see totalCapped)' }) total!: number;
   @ApiProperty({ description: 'true when there are more than 1,000 matches (total then says 1000)' }) totalCapped!: boolean;
   @ApiProperty() hasMore!: boolean;
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page' }) nextCursor!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last page' }) nextCursor!:
+    string | null;
 }
 
 /** Search records (Message.search) as the API answer. */

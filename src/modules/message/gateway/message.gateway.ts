@@ -77,7 +77,9 @@ export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConne
     });
     // Moves broadcast while Redis was unreachable never arrived: bring every local socket in line.
     onAdapterResync(server, () => {
-      this.rooms.reconcile([...server.sockets.sockets.values()]).catch((err: unknown) => this.logger.error(`planet room resync failed: ${(err as Error).message}`));
+      this.rooms
+        .reconcile([...server.sockets.sockets.values()])
+        .catch((err: unknown) => this.logger.error(`planet room resync failed: ${(err as Error).message}`));
     });
   }
 
@@ -85,7 +87,9 @@ export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConne
     this.metrics.trackSocket(socket);
     this.armExpiry(socket);
     // A membership move applied during the handshake (before the socket was in nsp.sockets) missed it.
-    await this.rooms.reconcile([socket]).catch((err: unknown) => this.logger.error(`planet room reconcile failed: ${(err as Error).message}`));
+    await this.rooms
+      .reconcile([socket])
+      .catch((err: unknown) => this.logger.error(`planet room reconcile failed: ${(err as Error).message}`));
   }
 
   handleDisconnect(socket: ChatSocket): void {
@@ -171,7 +175,12 @@ export class MessageGateway implements OnGatewayInit<ChatServer>, OnGatewayConne
       if (unexpected) this.logger.error('socket event failed', (err as Error)?.stack);
       return {
         ok: false,
-        error: { statusCode: body.statusCode, message: body.message, ...(body.details ? { details: body.details } : {}), ...(retryAfter !== undefined ? { retryAfter } : {}) },
+        error: {
+          statusCode: body.statusCode,
+          message: body.message,
+          ...(body.details ? { details: body.details } : {}),
+          ...(retryAfter !== undefined ? { retryAfter } : {}),
+        },
       };
     }
   }

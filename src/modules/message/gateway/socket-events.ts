@@ -9,8 +9,7 @@ import type { MessageResponseDto } from '../dto/message-response.dto';
  * `retryAfter` (seconds) comes with 503 (and 429): the REST Retry-After header, for sockets.
  */
 export type Ack<T extends object = object> =
-  | ({ ok: true } & T)
-  | { ok: false; error: Pick<ErrorBody, 'statusCode' | 'message'> & Partial<ErrorBody> & { retryAfter?: number } };
+  ({ ok: true } & T) | { ok: false; error: Pick<ErrorBody, 'statusCode' | 'message'> & Partial<ErrorBody> & { retryAfter?: number } };
 
 export interface SendPayload {
   planetId: number;

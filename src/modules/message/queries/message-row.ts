@@ -4,7 +4,19 @@ import type { MessageAttachment, MessageType } from '../message.enums';
 /** A message as the query modules return it: the entity's columns as plain data (no instance, no relations). */
 export type MessageRecord = Pick<
   Message,
-  'id' | 'planetId' | 'senderId' | 'type' | 'content' | 'searchableText' | 'replyToMessageId' | 'attachments' | 'clientId' | 'createdAt' | 'editedAt' | 'deletedAt' | 'changeSeq'
+  | 'id'
+  | 'planetId'
+  | 'senderId'
+  | 'type'
+  | 'content'
+  | 'searchableText'
+  | 'replyToMessageId'
+  | 'attachments'
+  | 'clientId'
+  | 'createdAt'
+  | 'editedAt'
+  | 'deletedAt'
+  | 'changeSeq'
 >;
 
 /** A `message` row as PostgreSQL returns it from raw SQL, plus the sender's nickname. */

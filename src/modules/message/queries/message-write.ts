@@ -111,7 +111,12 @@ export async function editMessageContent(
 }
 
 /** Whether `userId` may mark `messageId` read in `planetId`: ACTIVE member of the live planet, message of that planet. */
-export async function readTarget(manager: EntityManager, planetId: number, userId: number, messageId: string): Promise<{ member: boolean; message: boolean }> {
+export async function readTarget(
+  manager: EntityManager,
+  planetId: number,
+  userId: number,
+  messageId: string,
+): Promise<{ member: boolean; message: boolean }> {
   const [row] = await manager.query<{ member: boolean; message: boolean }[]>(
     `SELECT EXISTS (SELECT 1 FROM planet_user pu WHERE pu.planet_id = $1 AND pu.user_id = $2 AND ${PlanetUser.liveSql('pu')}) AS member,
             EXISTS (SELECT 1 FROM message WHERE id = $3 AND planet_id = $1) AS message`,

@@ -78,7 +78,12 @@ export interface SearchTuning {
  * term is common, by filtering rows newest first; CJK terms of 4+ characters are rechecked with
  * strpos on searchable_text; the caller's ACTIVE planets are the permission filter.
  */
-export async function searchMessages(manager: EntityManager, user: CurrentUserData, dto: SearchDto, tuning: SearchTuning = {}): Promise<SearchResult> {
+export async function searchMessages(
+  manager: EntityManager,
+  user: CurrentUserData,
+  dto: SearchDto,
+  tuning: SearchTuning = {},
+): Promise<SearchResult> {
   const terms = parseQuery(dto.query);
   if (terms.length === 0) throw AppException.badRequest('query', 'must contain a letter, a digit or a Hangul/CJK character');
   if (terms.length > MAX_TERMS) throw AppException.badRequest('query', `must not have more than ${MAX_TERMS} terms`);
@@ -95,10 +100,12 @@ export async function searchMessages(manager: EntityManager, user: CurrentUserDa
   const setLimit = tuning.setLimit ?? SET_LIMIT;
   const fetch = Math.max(setLimit, TOTAL_CAP) + 1;
   // the first page's need of newest matches (none for later pages: they start at their cursor)
-  const want = cursor !== undefined ? 0 : sort === 'recent' ? dto.offset + dto.limit + 1 : Math.max(RELEVANCE_WINDOW, dto.offset + dto.limit + 1);
+  const want =
+    cursor !== undefined ? 0 : sort === 'recent' ? dto.offset + dto.limit + 1 : Math.max(RELEVANCE_WINDOW, dto.offset + dto.limit + 1);
   // an id range expected to hold the page (a third of the rows visible, matches as frequent as estimated)
   const density = stats.rows > 0 ? plan.estimate / stats.rows : 0;
-  const range = tuning.headWindow ?? Math.round(Math.min(RANGE_MAX, Math.max(RANGE_MIN, (3 * Math.max(want, 1)) / Math.max(density, 1e-9))));
+  const range =
+    tuning.headWindow ?? Math.round(Math.min(RANGE_MAX, Math.max(RANGE_MIN, (3 * Math.max(want, 1)) / Math.max(density, 1e-9))));
   // texts the first page's reads bring along for relevance, so the window is not read twice
   const texts = sort === 'relevance' && want > 0 ? new Map<string, string>() : undefined;
   const byRange = fromRanges(manager, plan, maxId, range);
@@ -117,9 +124,19 @@ export async function searchMessages(manager: EntityManager, user: CurrentUserDa
       if (want === 0) return Promise.resolve(null);
       if (strategy === 'index') return fromRanges(manager, plan, maxId, range, texts)(want, {});
       const window = tuning.headWindow ?? HEAD_WINDOW;
-      return selectIds(manager, plan.filter, `AND m.id > $${plan.filter.params.length + 1}::bigint`, `ORDER BY m.id DESC LIMIT ${want}`, [(maxId - BigInt(window)).toString()], texts);
+      return selectIds(
+        manager,
+        plan.filter,
+        `AND m.id > $${plan.filter.params.length + 1}::bigint`,
+        `ORDER BY m.id DESC LIMIT ${want}`,
+        [(maxId - BigInt(window)).toString()],
+        texts,
+      );
     };
-    const [ids, first] = await Promise.all([selectIds(manager, strategy === 'index' ? plan.index : plan.filter, '', `LIMIT ${fetch}`), head()]);
+    const [ids, first] = await Promise.all([
+      selectIds(manager, strategy === 'index' ? plan.index : plan.filter, '', `LIMIT ${fetch}`),
+      head(),
+    ]);
     found = ids.length;
     if (ids.length <= setLimit) newest = fromSet(ids.sort(compareIdsDesc));
     else if (first === null) newest = strategy === 'index' ? byRange : walk;
@@ -246,7 +263,14 @@ async function newestId(manager: EntityManager): Promise<bigint> {
 }
 
 /** Ids of matches; with `texts`, their searchable texts too (relevance ranks them next). */
-async function selectIds(manager: EntityManager, match: MatchSql, and: string, tail: string, extra: unknown[] = [], texts?: Map<string, string>): Promise<string[]> {
+async function selectIds(
+  manager: EntityManager,
+  match: MatchSql,
+  and: string,
+  tail: string,
+  extra: unknown[] = [],
+  texts?: Map<string, string>,
+): Promise<string[]> {
   const rows = await manager.query<{ id: string; text?: string }[]>(
     `SELECT m.id::text AS id${texts ? ', m.searchable_text AS text' : ''} FROM message m WHERE ${match.where} ${and} ${tail}`,
     [...match.params, ...extra],
@@ -340,8 +364,22 @@ function fromRanges(manager: EntityManager, plan: MatchPlan, maxId: bigint, firs
       const lo = hi - BigInt(range);
       const rows =
         lo > 0n
-          ? await selectIds(manager, plan.ranged, `AND m.id > $${plan.ranged.params.length + 1}::bigint AND m.id <= $${plan.ranged.params.length + 2}::bigint`, `ORDER BY m.id DESC LIMIT ${need - out.length}`, [lo.toString(), hi.toString()], texts)
-          : await selectIds(manager, plan.index, `AND m.id <= $${plan.index.params.length + 1}::bigint`, `ORDER BY m.id DESC LIMIT ${need - out.length}`, [hi.toString()], texts);
+          ? await selectIds(
+              manager,
+              plan.ranged,
+              `AND m.id > $${plan.ranged.params.length + 1}::bigint AND m.id <= $${plan.ranged.params.length + 2}::bigint`,
+              `ORDER BY m.id DESC LIMIT ${need - out.length}`,
+              [lo.toString(), hi.toString()],
+              texts,
+            )
+          : await selectIds(
+              manager,
+              plan.index,
+              `AND m.id <= $${plan.index.params.length + 1}::bigint`,
+              `ORDER BY m.id DESC LIMIT ${need - out.length}`,
+              [hi.toString()],
+              texts,
+            );
       out.push(...rows);
       hi = lo;
       // the next range from the density just seen (half again for safety), at least twice as wide
@@ -358,7 +396,10 @@ function fromRanges(manager: EntityManager, plan: MatchPlan, maxId: bigint, firs
 async function searchableTexts(manager: EntityManager, ids: string[], known = new Map<string, string>()): Promise<Map<string, string>> {
   const missing = ids.filter((id) => !known.has(id));
   if (missing.length === 0) return known;
-  const rows = await manager.query<{ id: string; text: string }[]>(`SELECT id::text AS id, searchable_text AS text FROM message WHERE id = ANY($1::bigint[])`, [missing]);
+  const rows = await manager.query<{ id: string; text: string }[]>(
+    `SELECT id::text AS id, searchable_text AS text FROM message WHERE id = ANY($1::bigint[])`,
+    [missing],
+  );
   for (const r of rows) known.set(r.id, r.text);
   return known;
 }
@@ -379,7 +420,14 @@ async function recentPage(newest: Newest, dto: SearchDto, cursor?: SearchCursor)
  * Ranks the newest RELEVANCE_WINDOW matches (anchored at the first page's newest match, so later
  * pages rank the same window), ties newest first; past the window the matches continue newest first.
  */
-async function relevancePage(manager: EntityManager, newest: Newest, terms: SearchTerm[], dto: SearchDto, cursor?: SearchCursor, known?: Map<string, string>): Promise<PageIds> {
+async function relevancePage(
+  manager: EntityManager,
+  newest: Newest,
+  terms: SearchTerm[],
+  dto: SearchDto,
+  cursor?: SearchCursor,
+  known?: Map<string, string>,
+): Promise<PageIds> {
   const anchor = cursor?.s === 'relevance' ? cursor.a : undefined;
   if (cursor?.s === 'relevance' && 't' in cursor) return tailPage(newest, dto.limit, anchor as string, cursor.t, []);
 
@@ -430,7 +478,12 @@ async function hydrate(manager: EntityManager, ids: string[], terms: SearchTerm[
     const row = byId.get(id);
     if (!row) continue; // deleted between the two queries
     const message = rowToMessage(row);
-    hits.push({ message, sender: senderOf(row), planet: { id: row.planet_id, name: row.planet_name, travelId: row.planet_travel_id }, highlights: highlightRanges(message.content, terms) });
+    hits.push({
+      message,
+      sender: senderOf(row),
+      planet: { id: row.planet_id, name: row.planet_name, travelId: row.planet_travel_id },
+      highlights: highlightRanges(message.content, terms),
+    });
   }
   return hits;
 }

@@ -5,17 +5,24 @@ import { parseQuery } from './search-terms';
 
 describe('search cursor', () => {
   it('round-trips both kinds', () => {
-    for (const c of [{ s: 'recent', id: '42' }, { s: 'relevance', a: '99', p: 20 }, { s: 'relevance', a: '99', t: '7' }] as const) {
+    for (const c of [
+      { s: 'recent', id: '42' },
+      { s: 'relevance', a: '99', p: 20 },
+      { s: 'relevance', a: '99', t: '7' },
+    ] as const) {
       expect(decodeCursor(encodeCursor(c), c.s)).toEqual(c);
     }
   });
 
-  it.each(['', 'not json', encodeCursor({ s: 'recent', id: '1' }).slice(3), Buffer.from('{"s":"recent","id":"1 OR 1=1"}').toString('base64url'), Buffer.from('{"s":"relevance","a":"1","p":-1}').toString('base64url')])(
-    'refuses %j with a 400 naming cursor',
-    (raw) => {
-      expect(() => decodeCursor(raw, 'recent')).toThrow(AppException);
-    },
-  );
+  it.each([
+    '',
+    'not json',
+    encodeCursor({ s: 'recent', id: '1' }).slice(3),
+    Buffer.from('{"s":"recent","id":"1 OR 1=1"}').toString('base64url'),
+    Buffer.from('{"s":"relevance","a":"1","p":-1}').toString('base64url'),
+  ])('refuses %j with a 400 naming cursor', (raw) => {
+    expect(() => decodeCursor(raw, 'recent')).toThrow(AppException);
+  });
 });
 
 describe('relevance score', () => {

@@ -6,8 +6,8 @@ import { AppException } from '../../../common/errors/app.exception';
  * id of the ranked window, so later pages rank the same window) and either a position inside the
  * window or, past it, the last id of the recency tail.
  */
-export type SearchCursor = { s: 'recent'; id: string } | { s: 'relevance'; a: string; p: number } | { s: 'relevance'; a: string; t: string };
-
+export type SearchCursor =
+  { s: 'recent'; id: string } | { s: 'relevance'; a: string; p: number } | { s: 'relevance'; a: string; t: string };
 
 export function encodeCursor(c: SearchCursor): string {
   return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');

@@ -10,7 +10,17 @@ function stats(freqs: Record<string, number>, rows = 1_000_000): LexemeStats {
 const planets = Array.from({ length: 200 }, (_v, i) => 2 * i + 1);
 
 describe('search match plan', () => {
-  const common = stats({ 데비: 0.2, 비안: 0.2, 데비안: 0.2, 패키지: 0.18, 업그레: 0.03, 그레이: 0.05, 레이드: 0.026, debi: 0.09, dpkg: 0.025 });
+  const common = stats({
+    데비: 0.2,
+    비안: 0.2,
+    데비안: 0.2,
+    패키지: 0.18,
+    업그레: 0.03,
+    그레이: 0.05,
+    레이드: 0.026,
+    debi: 0.09,
+    dpkg: 0.025,
+  });
 
   it('looks each term up by its rarest lexeme and rechecks 4+ character CJK terms', () => {
     const plan = planMatch(planets, parseQuery('업그레이드 dpkg'), common);

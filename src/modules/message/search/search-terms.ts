@@ -135,7 +135,8 @@ export interface TermPlan {
 export function planTerm(t: SearchTerm): TermPlan {
   const chars = [...t.text];
   if (t.kind === 'word') {
-    if (chars.length >= 2 && chars.length <= PREFIX_MAX) return { term: t, keys: [t.text], exact: quote(t.text), prefix: null, estimateKeys: [t.text] };
+    if (chars.length >= 2 && chars.length <= PREFIX_MAX)
+      return { term: t, keys: [t.text], exact: quote(t.text), prefix: null, estimateKeys: [t.text] };
     const p = `${quote(t.text)}:*`;
     return { term: t, keys: [], exact: p, prefix: p, estimateKeys: chars.length > PREFIX_MAX ? [chars.slice(0, PREFIX_MAX).join('')] : [] };
   }

@@ -23,7 +23,10 @@ export class CreateTravelDto {
   @IsSafeText()
   description?: string | null;
 
-  @ApiProperty({ enum: TravelVisibility, description: 'PUBLIC travels are visible to and joinable by anyone; PRIVATE ones only through the host.' })
+  @ApiProperty({
+    enum: TravelVisibility,
+    description: 'PUBLIC travels are visible to and joinable by anyone; PRIVATE ones only through the host.',
+  })
   @IsEnum(TravelVisibility)
   visibility!: TravelVisibility;
 

@@ -7,7 +7,8 @@ import { MediaWebhooks } from '../../media-webhooks.service';
 
 export class WebhookReceivedDto {
   @ApiProperty({ enum: [true] }) received!: true;
-  @ApiProperty({ nullable: true, type: 'integer', description: 'the media the notification was about, null when it is not ours' }) mediaId!: number | null;
+  @ApiProperty({ nullable: true, type: 'integer', description: 'the media the notification was about, null when it is not ours' })
+  mediaId!: number | null;
 }
 
 /** Called by Cloudflare, not by clients: the signature is the authentication. */
@@ -22,7 +23,10 @@ export class MediaWebhookController {
   @ApiOperation({ summary: 'Cloudflare Stream notification (video ready or failed), signed with Webhook-Signature: time=…,sig1=…' })
   @ApiOkResponse({ type: WebhookReceivedDto })
   @ApiErrors({ 403: 'missing, forged or too old signature, or webhooks not configured', 409: 'replayed notification' })
-  stream(@Headers('webhook-signature') signature: string | undefined, @Req() req: Request & { rawBody?: Buffer }): Promise<WebhookReceivedDto> {
+  stream(
+    @Headers('webhook-signature') signature: string | undefined,
+    @Req() req: Request & { rawBody?: Buffer },
+  ): Promise<WebhookReceivedDto> {
     return this.webhooks.streamNotification(signature, req.rawBody);
   }
 }

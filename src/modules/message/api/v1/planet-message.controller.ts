@@ -1,5 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiErrors } from '../../../../common/openapi/api-errors.decorator';
 import { CurrentUser, CurrentUserData } from '../../../../common/decorators/current-user.decorator';
 import { IdPipe } from '../../../../common/pipes/id.pipe';
@@ -23,7 +32,11 @@ export class PlanetMessageController {
   @ApiOperation({ summary: 'Send a message (content and/or mediaIds); broadcast as message:new to the planet' })
   @ApiCreatedResponse({ type: MessageResponseDto })
   @ApiErrors({ 403: 'You are not an active member of this planet', 409: 'clientId was already used for a message in another planet' })
-  send(@CurrentUser() user: CurrentUserData, @Param('planetId', IdPipe) planetId: number, @Body() dto: SendMessageDto): Promise<MessageResponseDto> {
+  send(
+    @CurrentUser() user: CurrentUserData,
+    @Param('planetId', IdPipe) planetId: number,
+    @Body() dto: SendMessageDto,
+  ): Promise<MessageResponseDto> {
     return this.messages.send(user, planetId, dto);
   }
 
@@ -32,14 +45,18 @@ export class PlanetMessageController {
   @ApiOperation({ summary: 'A page of messages with readCount, unreadCount and replyCount (before: newest first; after: oldest first)' })
   @ApiOkResponse({ type: MessageListResponseDto })
   @ApiErrors({ 403: 'You are not an active member of this planet' })
-  list(@CurrentUser() user: CurrentUserData, @Param('planetId', IdPipe) planetId: number, @Query() dto: ListMessagesDto): Promise<MessageListResponseDto> {
+  list(
+    @CurrentUser() user: CurrentUserData,
+    @Param('planetId', IdPipe) planetId: number,
+    @Query() dto: ListMessagesDto,
+  ): Promise<MessageListResponseDto> {
     return this.messages.list(user, planetId, dto);
   }
 
   /** The resync feed: every change after a cursor, oldest first, each message once in its latest state. */
   @Get('changes')
   @ApiOperation({
-    summary: 'Every change to the planet\'s messages since a cursor: new messages, edits and deletes, in order',
+    summary: "Every change to the planet's messages since a cursor: new messages, edits and deletes, in order",
     description:
       'Resync after a reconnect, or catch up on a planet. Each item is a message in the one message shape (a deleted one as a tombstone) with its `changeSeq`; ' +
       'an edit or delete moves the message to a new, larger `changeSeq`, so every message appears once, in its latest state. Pages never skip or repeat a change, ' +
@@ -47,9 +64,15 @@ export class PlanetMessageController {
       'Socket events `message:new`, `message:updated` and `message:deleted` carry the same `changeSeq`. Only ACTIVE members of the planet.',
   })
   @ApiOkResponse({ type: MessageChangesResponseDto })
-  @ApiBadRequestResponse({ description: '`since` is not a cursor (decimal digits within int8) or `limit` is out of range; `details` names the field' })
+  @ApiBadRequestResponse({
+    description: '`since` is not a cursor (decimal digits within int8) or `limit` is out of range; `details` names the field',
+  })
   @ApiForbiddenResponse({ description: 'not an ACTIVE member of the planet (as for the message list)' })
-  changes(@CurrentUser() user: CurrentUserData, @Param('planetId', IdPipe) planetId: number, @Query() dto: ListChangesDto): Promise<MessageChangesResponseDto> {
+  changes(
+    @CurrentUser() user: CurrentUserData,
+    @Param('planetId', IdPipe) planetId: number,
+    @Query() dto: ListChangesDto,
+  ): Promise<MessageChangesResponseDto> {
     return this.messages.changes(user, planetId, dto);
   }
 

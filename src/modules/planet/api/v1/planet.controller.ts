@@ -31,7 +31,11 @@ export class PlanetController {
   @ApiCreatedResponse({ type: PlanetResponseDto })
   @ApiForbiddenResponse({ description: NOT_MEMBER })
   @ApiNotFoundResponse({ description: HIDDEN })
-  create(@CurrentUser() user: CurrentUserData, @Param('travelId', IdPipe) travelId: number, @Body() dto: CreatePlanetDto): Promise<PlanetResponseDto> {
+  create(
+    @CurrentUser() user: CurrentUserData,
+    @Param('travelId', IdPipe) travelId: number,
+    @Body() dto: CreatePlanetDto,
+  ): Promise<PlanetResponseDto> {
     return this.planets.create(user, travelId, dto.name);
   }
 

@@ -94,7 +94,11 @@ export class TravelController {
   @ApiForbiddenResponse({ description: 'You can see the travel but are not its host' })
   @ApiNotFoundResponse({ description: `${HIDDEN}; or the user does not exist` })
   @ApiConflictResponse({ description: 'The user is already an ACTIVE member' })
-  addMember(@CurrentUser() user: CurrentUserData, @Param('id', IdPipe) id: number, @Body() dto: AddMemberDto): Promise<TravelMembershipResponseDto> {
+  addMember(
+    @CurrentUser() user: CurrentUserData,
+    @Param('id', IdPipe) id: number,
+    @Body() dto: AddMemberDto,
+  ): Promise<TravelMembershipResponseDto> {
     return this.travels.addMember(user, id, dto.userId);
   }
 

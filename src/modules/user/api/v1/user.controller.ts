@@ -29,7 +29,8 @@ export class UserController {
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({
     summary: 'Delete my account',
-    description: 'Soft delete: messages stay with their sender. Every token of the account stops working at once on every node, and its sockets are closed after `auth:revoked`.',
+    description:
+      'Soft delete: messages stay with their sender. Every token of the account stops working at once on every node, and its sockets are closed after `auth:revoked`.',
   })
   @ApiNoContentResponse({ description: 'Deleted' })
   deleteAccount(@CurrentUser() user: CurrentUserData): Promise<void> {
