@@ -104,7 +104,6 @@ describe('PostgreSQL read replica (DATABASE_REPLICA_URLS)', () => {
   it('answers lag-tolerant reads (message list, search) of a reader from the replica; the membership check stays on the primary', async () => {
     const before = counts(LIST_SQL);
     const searchBefore = counts(SEARCH_SQL);
-    const checksBefore = counts(MEMBERSHIP_SQL);
     for (let i = 0; i < 10; i++) await list(bob);
     const s = await fetch(`${node.url}/api/v1/messages/search?query=paused`, { headers: bob.auth });
     expect(s.status).toBe(200);
@@ -114,8 +113,9 @@ describe('PostgreSQL read replica (DATABASE_REPLICA_URLS)', () => {
     expect(after.primary - before.primary).toBe(0);
     expect(counts(SEARCH_SQL).replica - searchBefore.replica).toBeGreaterThan(0);
     expect(counts(SEARCH_SQL).primary - searchBefore.primary).toBe(0);
-    // The membership check before each list ran on the primary, never on the replica.
-    expect(counts(MEMBERSHIP_SQL).primary - checksBefore.primary).toBeGreaterThanOrEqual(10);
+    // The membership check before each list ran on the primary, never on the replica (it is cached
+    // for its TTL, so it may have been loaded before these 10 lists: it ran on the primary at least once).
+    expect(counts(MEMBERSHIP_SQL).primary).toBeGreaterThanOrEqual(1);
     expect(counts(MEMBERSHIP_SQL).replica).toBe(0);
   });
 

@@ -1,5 +1,7 @@
 import { Column, CreateDateColumn, Entity, EntityManager, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { MembershipRecord, MembershipStatus, statusSql } from '../../common/membership/membership';
+import { afterCommit } from '../../common/database/base-active-record';
+import { invalidateCacheTags } from '../../infrastructure/cache/cache-registry';
 import { CacheResult } from '../../infrastructure/cache/cache-result.decorator';
 import { MEMBERSHIP_CACHE, MEMBERSHIP_TTL_SECONDS } from '../planet/planet-user.entity';
 import type { User } from '../user/user.entity';
@@ -53,8 +55,9 @@ export class TravelUser extends MembershipRecord {
   /**
    * The user's ACTIVE membership of a live travel, or null; with `lock`, the row stays locked
    * (FOR NO KEY UPDATE) until the caller's transaction ends. Cached outside transactions
-   * (namespace `membership`): TravelService invalidates `travel-member:<travel>:<user>` on every
-   * membership change and `travel-members:<travel>` on deletion, after commit; account deletion `user:<id>`.
+   * (namespace `membership`): the writers below drop `travel-member:<travel>:<user>` (only the
+   * member whose row changed) after commit; a deleted travel drops `travel-members:<travel>`, a
+   * deleted account `user:<id>`.
    */
   @CacheResult<[number, number, EntityManager?, boolean?]>(MEMBERSHIP_TTL_SECONDS, {
     namespace: MEMBERSHIP_CACHE,
@@ -79,6 +82,7 @@ export class TravelUser extends MembershipRecord {
     existing: TravelUser | null,
     role: TravelRole,
   ): Promise<TravelUser> {
+    TravelUser.changed(m, travelId, userId);
     if (!existing) return m.save(m.create(TravelUser, { travelId, userId, role, status: MembershipStatus.ACTIVE }));
     const joinedAt = new Date();
     await m.update(TravelUser, { id: existing.id }, { status: MembershipStatus.ACTIVE, role, leftAt: null, joinedAt });
@@ -86,12 +90,22 @@ export class TravelUser extends MembershipRecord {
   }
 
   /** Ends the membership (LEFT, with leftAt); inside the caller's transaction. */
-  static async end(m: EntityManager, id: number): Promise<void> {
-    await m.update(TravelUser, { id }, { status: MembershipStatus.LEFT, leftAt: new Date() });
+  static async end(m: EntityManager, membership: TravelUser): Promise<void> {
+    TravelUser.changed(m, membership.travelId, membership.userId);
+    await m.update(TravelUser, { id: membership.id }, { status: MembershipStatus.LEFT, leftAt: new Date() });
   }
 
   static async setRole(m: EntityManager, membership: TravelUser, role: TravelRole): Promise<void> {
+    TravelUser.changed(m, membership.travelId, membership.userId);
     await m.update(TravelUser, { id: membership.id }, { role });
     membership.role = role;
+  }
+
+  /**
+   * After commit, on every node: the member's cached membership check, and the travel's cached
+   * summary (its participantCount changes with every activation and end).
+   */
+  private static changed(m: EntityManager, travelId: number, userId: number): void {
+    afterCommit(m, () => invalidateCacheTags([`travel-member:${travelId}:${userId}`, `travel:${travelId}`]));
   }
 }

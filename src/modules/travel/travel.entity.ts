@@ -244,6 +244,7 @@ export class Travel extends BaseActiveRecord {
     return Travel.transaction(async (m) => {
       const travel = await Travel.lockLive(m, id);
       if (!travel) return null;
+      Travel.detailsChanged(m, id, false);
       const startDate = patch.startDate !== undefined ? patch.startDate : travel.startDate;
       const endDate = patch.endDate !== undefined ? patch.endDate : travel.endDate;
       Travel.assertDates(startDate, endDate);
@@ -322,7 +323,7 @@ export class Travel extends BaseActiveRecord {
       const lastMember = travel.participantCount <= 1;
       if (membership.role === TravelRole.HOST && !lastMember && (await Travel.otherHostCount(m, travelId, userId)) === 0)
         return { kind: 'last-host-leaving' };
-      await TravelUser.end(m, membership.id);
+      await TravelUser.end(m, membership);
       await m.query('UPDATE travel SET participant_count = participant_count - 1 WHERE id = $1', [travelId]);
       const ended = await PlanetUser.endInTravel(m, travelId, userId);
       if (lastMember) await Travel.softDeleteLocked(m, travelId);
@@ -346,18 +347,24 @@ export class Travel extends BaseActiveRecord {
 
   /**
    * Locks the (not deleted) travel row for the rest of the transaction; null when there is none.
-   * Every change of a travel or of its memberships takes this lock, so this is where the cache
-   * learns of them: after commit, the travel's cached summary (`travel:<id>`) and every cached
-   * membership check of the travel (`travel-members:<id>`, TravelUser.findActive) drop on every node.
+   * Every change of a travel or of its memberships takes this lock. The cache learns of changes
+   * from the writers: TravelUser's (one member's check and the summary), `detailsChanged` here.
    */
   static async lockLive(m: EntityManager, id: number): Promise<Travel | null> {
-    const travel = await m.createQueryBuilder(Travel, 't').setLock('for_no_key_update').where('t.id = :id', { id }).getOne();
-    if (travel) afterCommit(m, () => invalidateCacheTags([`travel:${id}`, `travel-members:${id}`]));
-    return travel;
+    return m.createQueryBuilder(Travel, 't').setLock('for_no_key_update').where('t.id = :id', { id }).getOne();
+  }
+
+  /**
+   * After commit, on every node: the travel's cached summary (`travel:<id>`) and, since a deleted
+   * travel ends every membership check of it, all of them (`travel-members:<id>`).
+   */
+  private static detailsChanged(m: EntityManager, id: number, deleted: boolean): void {
+    afterCommit(m, () => invalidateCacheTags(deleted ? [`travel:${id}`, `travel-members:${id}`] : [`travel:${id}`]));
   }
 
   /** Soft-deletes the locked travel and its planets (their memberships are the caller's to end). */
   private static async softDeleteLocked(m: EntityManager, id: number): Promise<void> {
+    Travel.detailsChanged(m, id, true);
     await m.query('UPDATE planet SET deleted_at = now() WHERE travel_id = $1 AND deleted_at IS NULL', [id]);
     await m.query('UPDATE travel SET deleted_at = now() WHERE id = $1', [id]);
   }
