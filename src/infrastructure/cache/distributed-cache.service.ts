@@ -113,8 +113,9 @@ class LoadTimeout extends Error {}
  *   shares the `{c}` hash tag, so the Lua scripts work on Redis Cluster too (one slot).
  * - Invalidation (`invalidateTags`, `invalidate(namespace)`): drops this node's L1 entries, then in one
  *   Lua script bumps each tag's version and deletes its L2 entries, then publishes the tags; every
- *   other node drops its L1 entries on the message. The caller awaits all of it, so a write is
- *   answered only after every cache tier was told.
+ *   other node drops its L1 entries on the message and confirms on the ack channel. The caller
+ *   awaits all of it (the confirmations bounded by 10× CACHE_REDIS_TIMEOUT_MS), so a write is
+ *   answered only after every node's L1 let go of what it changed.
  * - A load that raced an invalidation never stores its (possibly old) value: L2 stores only if the
  *   tag versions read before the load are unchanged (Lua), L1 only if no invalidation of its tags
  *   arrived on this node meanwhile.
@@ -136,6 +137,10 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
   private seq = 0;
   private readonly nodeId = randomUUID();
   private readonly channel: string;
+  /** Where nodes confirm they dropped an invalidation's L1 entries (see invalidateInRedis). */
+  private readonly ackChannel: string;
+  private readonly awaitingAcks = new Map<string, { acks: number; expected?: number; done: () => void }>();
+  private ackSeq = 0;
   private subscriber?: Redis;
   private healthy = true;
   private readonly pendingTags = new Set<string>();
@@ -160,6 +165,7 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
     this.redisTimeoutMs = env?.CACHE_REDIS_TIMEOUT_MS ?? 100;
     this.softTimeoutMs = env?.CACHE_SOFT_TIMEOUT_MS ?? 500;
     this.channel = `${redis.prefix}cache:bus`;
+    this.ackChannel = `${redis.prefix}cache:bus:ack`;
   }
 
   async onModuleInit(): Promise<void> {
@@ -169,12 +175,13 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
     this.subscriber = sub;
     sub.on('message', (channel: string, message: string) => {
       if (channel === this.channel) this.onBusMessage(message);
+      else if (channel === this.ackChannel) this.onAck(message);
     });
     // Anything may have been missed while the bus was down: forget L1 before using it again.
     sub.on('ready', () => this.clearL1());
     try {
       await sub.connect();
-      await sub.subscribe(this.channel);
+      await sub.subscribe(this.channel, this.ackChannel);
     } catch (err) {
       this.logger.warn(
         `cache bus not connected (${(err as Error).message}): L1 serves entries for at most ${this.outageTtlMs} ms until it is`,
@@ -320,7 +327,32 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
         this.redis.client.eval(INVALIDATE, keys.length, ...keys, tags.length, TAG_VERSION_TTL_MS),
         INVALIDATION_TIMEOUT_FACTOR,
       );
-      await this.bounded(this.redis.client.publish(this.channel, JSON.stringify({ o: this.nodeId, t: tags })), INVALIDATION_TIMEOUT_FACTOR);
+      // Every other node confirms once its L1 entries are gone, so a request the writer answers next
+      // cannot meet an old copy on another node: pub/sub delivery alone leaves a window of a few ms
+      // (more on a busy event loop) in which a node still serves what this write changed. PUBLISH
+      // says how many subscribers got the message (this node among them); a node that does not
+      // confirm within the bound is not waited for longer (it is slow or gone; its entries still end
+      // with their TTL or with CACHE_L1_OUTAGE_TTL_MS once its bus is down).
+      const id = `${this.nodeId}:${++this.ackSeq}`;
+      let acked!: () => void;
+      const confirmed = new Promise<void>((resolve) => (acked = resolve));
+      this.awaitingAcks.set(id, { acks: 0, done: acked });
+      try {
+        const receivers = await this.bounded(
+          this.redis.client.publish(this.channel, JSON.stringify({ o: this.nodeId, t: tags, a: id })),
+          INVALIDATION_TIMEOUT_FACTOR,
+        );
+        const waiting = this.awaitingAcks.get(id);
+        if (waiting) {
+          waiting.expected = receivers - 1; // acks may have arrived before PUBLISH answered
+          if (waiting.acks >= waiting.expected) acked();
+        }
+        await this.bounded(confirmed, INVALIDATION_TIMEOUT_FACTOR).catch(() =>
+          this.error(tagFamily(tags[0]), 'invalidation', new Error('not every node confirmed dropping its L1 entries in time')),
+        );
+      } finally {
+        this.awaitingAcks.delete(id);
+      }
       return true;
     } catch (err) {
       this.error(tagFamily(tags[0]), 'invalidation', err);
@@ -454,11 +486,23 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
 
   private onBusMessage(message: string): void {
     try {
-      const { o, t } = JSON.parse(message) as { o: string; t: string[] };
-      if (o !== this.nodeId && Array.isArray(t)) this.dropTagsLocally(t);
+      const { o, t, a } = JSON.parse(message) as { o: string; t: string[]; a?: string };
+      if (o === this.nodeId || !Array.isArray(t)) return;
+      this.dropTagsLocally(t);
+      if (typeof a === 'string') {
+        this.redis.client.publish(this.ackChannel, a).catch((err: unknown) => this.error(tagFamily(t[0] ?? ''), 'invalidation ack', err));
+      }
     } catch {
       this.logger.warn('ignored a malformed cache bus message');
     }
+  }
+
+  /** Another node dropped the L1 entries of one of this node's invalidations. */
+  private onAck(id: string): void {
+    const waiting = this.awaitingAcks.get(id);
+    if (!waiting) return;
+    waiting.acks += 1;
+    if (waiting.expected !== undefined && waiting.acks >= waiting.expected) waiting.done();
   }
 
   /** Redis and the bus both up. Logs once when that changes; L1 is cleared when the bus comes back. */
