@@ -130,7 +130,11 @@ class LoadTimeout extends Error {}
 @Injectable()
 export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger('Cache');
-  private readonly inflight = new Map<string, Promise<unknown>>();
+  /**
+   * Loads in flight, one per key, shared by concurrent misses. An invalidation of any of a load's
+   * tags removes it here: a caller arriving after the invalidation must not get a value read before it.
+   */
+  private readonly inflight = new Map<string, { run: Promise<unknown>; tags: string[] }>();
   private readonly l1 = new Map<string, L1Entry>();
   private readonly l1ByTag = new Map<string, Set<string>>();
   private readonly recent: { seq: number; tags: string[] }[] = [];
@@ -285,7 +289,7 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
 
     this.count(namespace, 'misses');
     this.metrics?.series.cacheMisses.inc({ namespace });
-    const pending = this.inflight.get(fk) as Promise<string | undefined> | undefined;
+    const pending = this.inflight.get(fk)?.run as Promise<string | undefined> | undefined;
     const load = pending ?? this.startLoad(namespace, fk, tags, o, loader, healthy, { seqBefore, versions });
     if (stale === undefined) return decodeOrUndefined<T>(await load);
     try {
@@ -423,11 +427,12 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
       }
       return text;
     })();
-    this.inflight.set(fk, run);
-    void run.then(
-      () => this.inflight.delete(fk),
-      () => this.inflight.delete(fk),
-    );
+    const entry = { run, tags };
+    this.inflight.set(fk, entry);
+    const forget = () => {
+      if (this.inflight.get(fk) === entry) this.inflight.delete(fk);
+    };
+    void run.then(forget, forget);
     return run;
   }
 
@@ -475,12 +480,15 @@ export class DistributedCacheService implements OnModuleInit, OnModuleDestroy, O
     this.recent.push({ seq: this.seq, tags });
     if (this.recent.length > RECENT_INVALIDATIONS) this.recent.shift();
     for (const tag of tags) for (const fk of [...(this.l1ByTag.get(tag) ?? [])]) this.dropL1(fk);
+    const dropped = new Set(tags);
+    for (const [fk, load] of this.inflight) if (load.tags.some((t) => dropped.has(t))) this.inflight.delete(fk);
   }
 
   private clearL1(): void {
     this.seq++;
     this.recent.length = 0; // every earlier load is now "before too many invalidations"
     this.l1.clear();
+    this.inflight.clear();
     this.l1ByTag.clear();
   }
 
