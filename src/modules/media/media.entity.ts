@@ -6,6 +6,8 @@ import { MediaKind, MediaProvider, MediaStatus } from './media.enums';
 
 @Entity('media')
 @Index('IDX_media_owner', ['ownerId', 'createdAt'])
+/** Partial (external_id IS NOT NULL), built CONCURRENTLY by migration 1796400000000: the Stream webhook finds its video by uid. */
+@Index('IDX_media_external_id', { synchronize: false })
 export class Media extends BaseActiveRecord {
   @PrimaryGeneratedColumn()
   id!: number;
